@@ -1,0 +1,119 @@
+import { awscdk, javascript, JsonFile } from 'projen';
+
+// The SDK clients ship inside the Lambda bundle, so they are exact-pinned dev dependencies:
+// what a user deploys is what our tests ran against.
+const SDK_VERSION = '3.1019.0';
+
+const project = new awscdk.AwsCdkConstructLibrary({
+  name: 'cdk-event-stream-lookup',
+  description:
+    'Look up an existing Amazon Connect Customer Profiles event stream at deploy time: its ARN, destination and state as CloudFormation attributes, with deployment gates.',
+  author: 'EventStreamLookup team',
+  authorAddress: 'team@example.com',
+  repositoryUrl: 'https://github.com/event-stream-lookup/cdk-event-stream-lookup.git',
+  license: 'Apache-2.0',
+  keywords: ['awscdk', 'cdk', 'customer-profiles', 'amazon-connect', 'event-stream', 'custom-resource'],
+  stability: 'experimental',
+
+  defaultReleaseBranch: 'main',
+  packageManager: javascript.NodePackageManager.NPM,
+  projenrcTs: true,
+  minNodeVersion: '20.0.0',
+  workflowNodeVersion: '22.x',
+
+  cdkVersion: '2.276.0',
+  constructsVersion: '10.5.1',
+  jsiiVersion: '~6.0.0',
+  typescriptVersion: '~6.0.0',
+
+  publishToPypi: {
+    distName: 'cdk-event-stream-lookup',
+    module: 'cdk_event_stream_lookup',
+  },
+  publishToMaven: {
+    javaPackage: 'io.github.eventstreamlookup.cdk',
+    mavenGroupId: 'io.github.event-stream-lookup',
+    mavenArtifactId: 'cdk-event-stream-lookup',
+  },
+  publishToNuget: {
+    dotNetNamespace: 'EventStreamLookup.Cdk',
+    packageId: 'EventStreamLookup.Cdk',
+  },
+  publishToGo: {
+    moduleName: 'github.com/event-stream-lookup/cdk-event-stream-lookup-go',
+  },
+
+  devDeps: [
+    `@aws-sdk/client-customer-profiles@${SDK_VERSION}`,
+    `@aws-sdk/client-sts@${SDK_VERSION}`,
+    'aws-sdk-client-mock@^4',
+    'aws-sdk-client-mock-jest@^4',
+    '@types/aws-lambda@^8',
+    // Test tooling: the service stand-in verifies SigV4 like the real endpoint does.
+    '@smithy/signature-v4@^5',
+    '@aws-crypto/sha256-js@^5',
+    'fast-check@^4',
+    'cdk-nag@^3',
+    '@aws-cdk/integ-tests-alpha@2.245.0-alpha.0',
+  ],
+
+  bundlerOptions: {
+    esbuildVersion: '0.28.2',
+  },
+
+  tsconfigDev: {
+    include: ['../lambda/**/*.ts'],
+  },
+  eslintOptions: {
+    dirs: ['src', 'lambda'],
+    devdirs: ['test'],
+  },
+  jestOptions: {
+    jestConfig: {
+      collectCoverageFrom: ['src/**/*.ts', 'lambda/**/*.ts'],
+    },
+  },
+  gitignore: ['cdk.out/', '*.cdk.out/', '/.tmp/'],
+});
+
+// The handler lives in lambda/ (outside jsii's src/), bundled into assets/ before jsii compiles, so
+// the npm package carries it and `Code.fromAsset` finds it next to lib/.
+project.bundler.addBundle('lambda/index.ts', {
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  minify: true,
+  mainFields: ['module', 'main'],
+  sourcemap: false,
+  watchTask: false,
+});
+
+// The handler's imports are bundled at build time, so dev dependencies are right for it.
+project.eslint?.allowDevDeps('lambda/**');
+
+// Lets the editor and eslint's project service type-check lambda/ (it imports the contract from src/).
+new JsonFile(project, 'lambda/tsconfig.json', {
+  obj: {
+    extends: '../tsconfig.json',
+    compilerOptions: { rootDir: '..', noEmit: true },
+    include: ['**/*.ts', '../src/**/*.ts'],
+  },
+});
+
+// Python, Java, .NET and Go packaging needs registries that CI machines cannot reach (the release
+// workflow runs it); generating their code still proves every API translates.
+const codeOnly = project.addTask('package:code-only', {
+  description: 'Generate (not build) the Python, Java, .NET and Go bindings into dist/code-only',
+  exec: 'jsii-pacmak --code-only --targets python java dotnet go --outdir dist/code-only',
+});
+// `build` packages the same way everywhere (laptop or CI): the npm tarball plus the generated code.
+project.packageTask.reset();
+project.packageTask.spawn(project.tasks.tryFind('package:js')!);
+project.packageTask.spawn(codeOnly);
+
+project.addTask('demo', {
+  description: 'The main job: synthesize the example app and rehearse its deployment locally',
+  exec: 'ts-node --transpile-only --project test/tsconfig.json test/demo/main.ts',
+});
+
+project.synth();

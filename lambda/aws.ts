@@ -1,0 +1,67 @@
+import { CustomerProfilesClient, GetEventStreamCommand, GetEventStreamCommandOutput } from '@aws-sdk/client-customer-profiles';
+import { AssumeRoleError } from './reasons';
+import { LookupSpec } from './request';
+
+/**
+ * The edge to AWS. Endpoints come from the SDK's defaults, so `AWS_ENDPOINT_URL_CUSTOMER_PROFILES`,
+ * `AWS_ENDPOINT_URL_STS` and `AWS_ENDPOINT_URL` work (that is how tests reach a local stand-in).
+ */
+
+/** SDK retries for throttling and 5xx, within the time guard's budget. */
+const CLIENT_CONFIG = {
+  maxAttempts: 4,
+  retryMode: 'standard',
+  requestHandler: { connectionTimeout: 3_000, requestTimeout: 10_000 },
+} as const;
+
+/** Own-account clients survive warm invocations; clients with assumed credentials do not. */
+const clients = new Map<string, CustomerProfilesClient>();
+
+/** Calls GetEventStream for the spec, assuming its role first when it has one. */
+export async function fetchEventStream(spec: LookupSpec, abortSignal: AbortSignal): Promise<GetEventStreamCommandOutput> {
+  const client = spec.roleArn ? await assumedClient(spec, abortSignal) : ownClient(spec.region);
+  return client.send(
+    new GetEventStreamCommand({ DomainName: spec.domainName, EventStreamName: spec.eventStreamName }),
+    { abortSignal },
+  );
+}
+
+function ownClient(region: string): CustomerProfilesClient {
+  let client = clients.get(region);
+  if (!client) {
+    client = new CustomerProfilesClient({ ...CLIENT_CONFIG, region });
+    clients.set(region, client);
+  }
+  return client;
+}
+
+async function assumedClient(spec: LookupSpec, abortSignal: AbortSignal): Promise<CustomerProfilesClient> {
+  // Loaded on first use (esbuild keeps a lazy require lazy): most stacks never assume a role,
+  // and the cold path stays short.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { STSClient, AssumeRoleCommand } = require('@aws-sdk/client-sts') as typeof import('@aws-sdk/client-sts');
+  const sts = new STSClient({ ...CLIENT_CONFIG, region: process.env.AWS_REGION ?? spec.region });
+  try {
+    const { Credentials: c } = await sts.send(
+      new AssumeRoleCommand({
+        RoleArn: spec.roleArn,
+        RoleSessionName: 'event-stream-lookup',
+        ExternalId: spec.externalId,
+        DurationSeconds: 900,
+      }),
+      { abortSignal },
+    );
+    if (!c?.AccessKeyId || !c.SecretAccessKey) {
+      throw new Error('AssumeRole returned no credentials');
+    }
+    return new CustomerProfilesClient({
+      ...CLIENT_CONFIG,
+      region: spec.region,
+      credentials: { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken, expiration: c.Expiration },
+    });
+  } catch (error) {
+    throw new AssumeRoleError(spec.roleArn!, error);
+  } finally {
+    sts.destroy();
+  }
+}

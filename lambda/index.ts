@@ -1,0 +1,134 @@
+import { fetchEventStream } from './aws';
+import { log, redactEvent } from './log';
+import { Clock, Outcome, Progress, runLookup } from './lookup';
+import { subject } from './reasons';
+import { Envelope, InvalidRequestError, LookupSpec, parseSpec, readEnvelope } from './request';
+import { CfnResponse, putResponse, renderBody } from './respond';
+import { LookupAttributes, TIMING } from '../src/contract';
+
+/**
+ * Entry point: parses the event, runs the lookup under a time guard, and answers CloudFormation
+ * exactly once, whatever happens. It never throws and never rejects.
+ */
+
+/** The part of the Lambda context this handler uses. */
+export interface LambdaContext {
+  getRemainingTimeInMillis(): number;
+}
+
+/** Side effects, replaceable in tests. */
+export const external = {
+  fetch: fetchEventStream,
+  clock: {
+    now: () => Date.now(),
+    sleep: (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)),
+  } satisfies Clock,
+};
+
+/** What the handler decided, before it is shaped into a response. */
+interface Decision {
+  readonly status: 'SUCCESS' | 'FAILED';
+  readonly reason: string;
+  readonly physicalResourceId?: string;
+  readonly data?: LookupAttributes;
+}
+
+/** Used when the context gives no remaining time (never in Lambda). */
+const DEFAULT_REMAINING_MS = (TIMING.checkBudgetSeconds + TIMING.functionMarginSeconds) * 1000;
+
+export async function handler(event: unknown, context?: LambdaContext): Promise<void> {
+  const startedAt = Date.now();
+  const lambdaDeadline = startedAt + remainingMillis(context);
+  const envelope = readEnvelope(event);
+  log('request', { event: redactEvent(event) });
+  if (envelope.responseUrl === undefined) {
+    log('the event has no ResponseURL: there is no one to answer');
+    return;
+  }
+  let decision: Decision;
+  try {
+    decision = await decide(envelope, lambdaDeadline);
+  } catch (error) {
+    const reason = error instanceof InvalidRequestError ? error.message : `unexpected error in the lookup handler: ${String(error)}`;
+    decision = { status: 'FAILED', reason };
+  }
+  const response = toResponse(envelope, decision);
+  log('response', { Status: response.Status, Reason: response.Reason, PhysicalResourceId: response.PhysicalResourceId });
+  // Leave the PUT whatever time remains, but finish before Lambda freezes the process.
+  await putResponse(envelope.responseUrl, renderBody(response), lambdaDeadline - 250, log);
+}
+
+async function decide(envelope: Envelope, lambdaDeadline: number): Promise<Decision> {
+  switch (envelope.requestType) {
+    case 'Delete':
+      // A lookup owns nothing, so Delete calls nothing: it cannot fail a deletion or a rollback.
+      return { status: 'SUCCESS', reason: 'nothing to delete: a lookup owns no resources' };
+    case 'Create':
+    case 'Update':
+      return guardedLookup(parseSpec(envelope.resourceProperties, process.env.AWS_REGION), lambdaDeadline);
+    default:
+      return {
+        status: 'FAILED',
+        reason: `unknown RequestType ${JSON.stringify(envelope.requestType).slice(0, 40)}: expected Create, Update or Delete.`,
+      };
+  }
+}
+
+/** Runs the lookup, but answers FAILED before its budget or the Lambda's remaining time runs out. */
+async function guardedLookup(spec: LookupSpec, lambdaDeadline: number): Promise<Outcome> {
+  const start = Date.now();
+  const reserve = Math.min(10_000, Math.max(1_000, (lambdaDeadline - start) * 0.1));
+  const deadline = Math.min(start + (spec.waitSeconds + TIMING.checkBudgetSeconds) * 1000, lambdaDeadline - reserve);
+  const controller = new AbortController();
+  const progress: Progress = { checks: 0 };
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<Outcome>((resolve) => {
+    timer = setTimeout(() => resolve({ status: 'FAILED', reason: timeoutReason(spec, progress, Date.now() - start) }), Math.max(0, deadline - Date.now()));
+  });
+  const clock: Clock = {
+    now: external.clock.now,
+    sleep: (ms) => (controller.signal.aborted ? Promise.resolve() : external.clock.sleep(ms)),
+  };
+  try {
+    return await Promise.race([runLookup(spec, (s) => external.fetch(s, controller.signal), clock, progress), timeout]);
+  } finally {
+    clearTimeout(timer);
+    controller.abort(); // cancels an SDK call still in flight
+  }
+}
+
+function timeoutReason(spec: LookupSpec, progress: Progress, elapsedMs: number): string {
+  const seen = progress.lastSeen
+    ? `last seen: ${progress.lastSeen}`
+    : progress.lastError
+      ? `last error: ${progress.lastError}`
+      : 'Customer Profiles never answered GetEventStream';
+  return `gave up on ${subject(spec)} after ${Math.round(elapsedMs / 1000)}s (${progress.checks} checks); ${seen}. Check the function's network access to Customer Profiles and the service's health, then retry the deployment.`;
+}
+
+function toResponse(envelope: Envelope, decision: Decision): CfnResponse {
+  return {
+    Status: decision.status,
+    Reason: decision.reason,
+    PhysicalResourceId: decision.physicalResourceId || envelope.physicalResourceId || fallbackPhysicalId(envelope),
+    StackId: envelope.stackId,
+    RequestId: envelope.requestId,
+    LogicalResourceId: envelope.logicalResourceId,
+    NoEcho: false,
+    ...(decision.status === 'SUCCESS' && decision.data ? { Data: decision.data } : {}),
+  };
+}
+
+/** Never empty, stable for the resource: used by a failed Create and by events without an id. */
+function fallbackPhysicalId(envelope: Envelope): string {
+  return `EventStreamLookup:${envelope.logicalResourceId.slice(0, 200) || 'unknown'}`;
+}
+
+function remainingMillis(context: LambdaContext | undefined): number {
+  try {
+    const remaining = context?.getRemainingTimeInMillis();
+    return typeof remaining === 'number' && Number.isFinite(remaining) && remaining > 0 ? remaining : DEFAULT_REMAINING_MS;
+  } catch {
+    return DEFAULT_REMAINING_MS;
+  }
+}

@@ -1,0 +1,110 @@
+import { LookupSpec } from './request';
+
+/**
+ * Errors turned into Reasons a person can act on: each names the stream, the domain and the region,
+ * says what went wrong and what to do.
+ */
+
+/** How the lookup should treat an error. */
+export interface Failure {
+  /** `missing`: the stream does not exist; `transient`: worth another check; `fatal`: give up now. */
+  readonly kind: 'missing' | 'transient' | 'fatal';
+  readonly reason: string;
+}
+
+/** Raised when assuming the lookup's role fails; the role is named in the Reason. */
+export class AssumeRoleError extends Error {
+  public readonly name = 'AssumeRoleError';
+  constructor(public readonly roleArn: string, public readonly cause: unknown) {
+    super(`could not assume ${roleArn}`);
+  }
+}
+
+const TRANSIENT_NAMES = new Set([
+  'ThrottlingException',
+  'InternalServerException',
+  'ServiceUnavailable',
+  'TimeoutError',
+  'RequestTimeout',
+  'RequestTimeoutException',
+]);
+const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH']);
+
+/** `event stream 'orders' in domain 'retail-profiles' (us-east-1)`, plus the role when one is assumed. */
+export function subject(spec: LookupSpec): string {
+  const via = spec.roleArn ? ` via role ${spec.roleArn}` : '';
+  return `event stream '${spec.eventStreamName}' in domain '${spec.domainName}' (${spec.region})${via}`;
+}
+
+/** Classifies an error of GetEventStream (or of assuming the role) and words its Reason. */
+export function classifyError(error: unknown, spec: LookupSpec): Failure {
+  const what = subject(spec);
+  if (error instanceof AssumeRoleError) {
+    return {
+      kind: isTransient(error.cause) ? 'transient' : 'fatal',
+      reason: `could not assume role ${error.roleArn} to read ${what}: ${detail(error.cause)}. Check that the role trusts the lookup's function role${spec.externalId ? ' and expects this external ID' : ''}.`,
+    };
+  }
+  const name = errorName(error);
+  switch (name) {
+    case 'ResourceNotFoundException':
+      return {
+        kind: 'missing',
+        reason: `${what} not found: ${detail(error)}. Check the domain and stream names, or set failIfMissing: false to deploy without it.`,
+      };
+    case 'AccessDeniedException':
+      return {
+        kind: 'fatal',
+        reason: `access denied reading ${what}: ${detail(error)}. Allow profile:GetEventStream on the domain and on the event stream for ${spec.roleArn ?? "the lookup's function role"}.`,
+      };
+    case 'BadRequestException':
+      return {
+        kind: 'fatal',
+        reason: `Customer Profiles rejected the request for ${what}: ${detail(error)}. Check the domain and stream names.`,
+      };
+    default:
+      if (isTransient(error)) {
+        return {
+          kind: 'transient',
+          reason: `Customer Profiles did not answer GetEventStream for ${what} after ${attempts(error)}: ${detail(error)}. Retry the deployment later, or set waitTimeout to keep trying.`,
+        };
+      }
+      return {
+        kind: 'fatal',
+        reason: `GetEventStream failed for ${what}: ${detail(error)}. Check the function's credentials and network access to Customer Profiles.`,
+      };
+  }
+}
+
+function isTransient(error: unknown): boolean {
+  const status = httpStatus(error);
+  const code = (error as { code?: unknown } | undefined)?.code;
+  return (
+    TRANSIENT_NAMES.has(errorName(error)) ||
+    (status !== undefined && status >= 500) ||
+    status === 429 ||
+    (typeof code === 'string' && NETWORK_CODES.has(code))
+  );
+}
+
+function errorName(error: unknown): string {
+  return error instanceof Error ? error.name : 'Error';
+}
+
+function httpStatus(error: unknown): number | undefined {
+  const status = (error as { $metadata?: { httpStatusCode?: unknown } } | undefined)?.$metadata?.httpStatusCode;
+  return typeof status === 'number' ? status : undefined;
+}
+
+function attempts(error: unknown): string {
+  const count = (error as { $metadata?: { attempts?: unknown } } | undefined)?.$metadata?.attempts;
+  return typeof count === 'number' ? `${count} attempts` : 'retries';
+}
+
+/** `Name: message`, bounded in length (service messages can be long). */
+function detail(error: unknown): string {
+  const name = errorName(error);
+  const message = error instanceof Error ? error.message : String(error);
+  const text = message && message !== name ? `${name}: ${message}` : name;
+  return text.length > 300 ? `${text.slice(0, 297)}...` : text;
+}

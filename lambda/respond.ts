@@ -1,0 +1,120 @@
+import * as http from 'http';
+import * as https from 'https';
+
+/**
+ * The CloudFormation response: a body that always fits the 4096-byte limit, and a PUT to the
+ * presigned ResponseURL that is retried while time remains.
+ */
+
+/** CloudFormation rejects bodies of 4096 bytes or more; keep a margin. */
+export const MAX_BODY_BYTES = 4000;
+
+/** What CloudFormation expects back. */
+export interface CfnResponse {
+  Status: 'SUCCESS' | 'FAILED';
+  Reason: string;
+  PhysicalResourceId: string;
+  StackId: string;
+  RequestId: string;
+  LogicalResourceId: string;
+  NoEcho: false;
+  Data?: Record<string, string>;
+}
+
+/**
+ * Serializes the response within MAX_BODY_BYTES: the destination message goes first, then the
+ * reason, then any other text, each cut (with a marker) only as far as needed.
+ */
+export function renderBody(response: CfnResponse): string {
+  const r: CfnResponse = { ...response, Data: response.Data ? { ...response.Data } : undefined };
+  const size = () => Buffer.byteLength(JSON.stringify(r), 'utf8');
+  const fields: Array<[get: () => string, set: (v: string) => void]> = [
+    [() => r.Data?.DestinationMessage ?? '', (v) => r.Data && (r.Data.DestinationMessage = v)],
+    [() => r.Reason, (v) => (r.Reason = v)],
+    ...Object.keys(r.Data ?? {}).map((k): [() => string, (v: string) => void] => [() => r.Data![k], (v) => (r.Data![k] = v)]),
+    [() => r.LogicalResourceId, (v) => (r.LogicalResourceId = v)],
+    [() => r.PhysicalResourceId, (v) => (r.PhysicalResourceId = v)],
+    [() => r.RequestId, (v) => (r.RequestId = v)],
+    [() => r.StackId, (v) => (r.StackId = v)],
+  ];
+  for (const [get, set] of fields) {
+    if (size() <= MAX_BODY_BYTES) {
+      break;
+    }
+    truncateToFit(get(), set, size);
+  }
+  return JSON.stringify(r);
+}
+
+/** Sets the longest prefix of `value` (whole code points, plus a marker) that fits, or '' if none does. */
+function truncateToFit(value: string, set: (v: string) => void, size: () => number): void {
+  const chars = Array.from(value);
+  const candidate = (n: number) => (n >= chars.length ? value : `${chars.slice(0, n).join('')}...[truncated]`);
+  let best = '';
+  let low = 0;
+  let high = chars.length;
+  while (low <= high) {
+    const mid = Math.floor((low + high) / 2);
+    set(candidate(mid));
+    if (size() <= MAX_BODY_BYTES) {
+      best = candidate(mid);
+      low = mid + 1;
+    } else {
+      high = mid - 1;
+    }
+  }
+  set(best);
+}
+
+/** Sends the body with PUT, retrying network errors and 5xx answers until `deadline` (epoch ms). */
+export async function putResponse(url: string, body: string, deadline: number, log: (message: string, fields?: object) => void): Promise<boolean> {
+  for (let attempt = 1; ; attempt++) {
+    const timeLeft = deadline - Date.now();
+    try {
+      const status = await put(url, body, Math.max(1000, Math.min(10_000, timeLeft)));
+      if (status >= 200 && status < 300) {
+        log('response sent', { attempt, status });
+        return true;
+      }
+      log('response rejected', { attempt, status });
+      if (status < 500) {
+        return false; // a 4xx will not change on retry (expired or altered presigned URL)
+      }
+    } catch (error) {
+      log('response not sent', { attempt, error: error instanceof Error ? error.message : String(error) });
+    }
+    const delay = 250 * 2 ** (attempt - 1);
+    if (attempt >= 6 || Date.now() + delay + 1000 > deadline) {
+      return false;
+    }
+    await new Promise((resolve) => setTimeout(resolve, delay));
+  }
+}
+
+function put(url: string, body: string, timeoutMs: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const target = new URL(url);
+    const transport = target.protocol === 'http:' ? http : https;
+    const request = transport.request(
+      {
+        protocol: target.protocol,
+        hostname: target.hostname,
+        port: target.port || undefined,
+        // Path and query as given (URL keeps their percent-encoding): the presigned signature covers them.
+        path: `${target.pathname}${target.search}`,
+        method: 'PUT',
+        // S3 presigned URLs are signed without a content type; a length is required, chunking is not allowed.
+        headers: { 'content-type': '', 'content-length': Buffer.byteLength(body, 'utf8') },
+        timeout: timeoutMs,
+      },
+      (response) => {
+        response.resume();
+        response.on('end', () => resolve(response.statusCode ?? 0));
+        response.on('error', reject);
+      },
+    );
+    request.on('timeout', () => request.destroy(new Error(`no answer within ${timeoutMs} ms`)));
+    request.on('error', reject);
+    request.end(body, 'utf8');
+  });
+}

@@ -1,0 +1,202 @@
+import { CustomResource, Duration, Stack } from 'aws-cdk-lib';
+import * as kinesis from 'aws-cdk-lib/aws-kinesis';
+import { Construct } from 'constructs';
+import { AttributeName, LookupProperties, RESOURCE_TYPE, TIMING } from './contract';
+import { EventStreamLookupProvider } from './provider';
+import { validateName, validateRegion, validateRole, validateWaitTimeout } from './validation';
+
+/**
+ * State of a Customer Profiles event stream.
+ */
+export enum EventStreamState {
+  /** The stream delivers profile events to its destination. */
+  RUNNING = 'RUNNING',
+  /** The stream has stopped delivering (see `stoppedSince` and the destination's message). */
+  STOPPED = 'STOPPED',
+}
+
+/**
+ * Properties of an EventStreamLookup.
+ */
+export interface EventStreamLookupProps {
+  /**
+   * Name of the Customer Profiles domain that holds the event stream.
+   *
+   * 1-64 letters, digits, `_` or `-`; a CDK token is accepted and checked at deploy time.
+   */
+  readonly domainName: string;
+
+  /**
+   * Name of the event stream to look up.
+   *
+   * 1-64 letters, digits, `_` or `-`; a CDK token is accepted and checked at deploy time.
+   */
+  readonly eventStreamName: string;
+
+  /**
+   * Region the event stream lives in.
+   *
+   * @default - the stack's region
+   */
+  readonly region?: string;
+
+  /**
+   * IAM role to assume for the lookup, for a stream in another account.
+   *
+   * The role must trust the lookup's function role and allow `profile:GetEventStream`.
+   *
+   * @default - the lookup runs with the provider's own role, in the stack's account
+   */
+  readonly roleArn?: string;
+
+  /**
+   * External ID to pass when assuming `roleArn`.
+   *
+   * @default - no external ID
+   */
+  readonly externalId?: string;
+
+  /**
+   * State the stream must be in; otherwise the deployment fails.
+   *
+   * @default - any state is accepted
+   */
+  readonly requiredState?: EventStreamState;
+
+  /**
+   * Whether the stream's destination must be `HEALTHY`; otherwise the deployment fails.
+   *
+   * @default false
+   */
+  readonly requireHealthyDestination?: boolean;
+
+  /**
+   * How long to keep checking, with backoff, until the requirements hold.
+   *
+   * At most 14 minutes, so that the wait fits one Lambda invocation.
+   *
+   * @default - check once
+   */
+  readonly waitTimeout?: Duration;
+
+  /**
+   * Whether to look the stream up again on every deployment, not only when these props change.
+   *
+   * The trigger is the context value `cdk-event-stream-lookup:refresh-token` when set (pin it in
+   * tests and snapshots), otherwise the synth time.
+   *
+   * @default false
+   */
+  readonly refreshOnEveryDeployment?: boolean;
+
+  /**
+   * Whether a missing stream fails the deployment.
+   *
+   * When `false`, a missing stream deploys with `exists` set to `'false'` and every other attribute
+   * empty.
+   *
+   * @default true
+   */
+  readonly failIfMissing?: boolean;
+}
+
+/**
+ * Looks up an existing Amazon Connect Customer Profiles event stream at deploy time.
+ *
+ * A Lambda-backed custom resource calls `GetEventStream` and returns the stream's facts as
+ * CloudFormation attributes; it can fail the deployment unless the stream is in the required
+ * state. Every lookup of a stack shares one function and one role. Deleting a lookup never calls
+ * an API: it owns nothing.
+ *
+ * @example
+ * const orders = new EventStreamLookup(this, 'Orders', {
+ *   domainName: 'retail-profiles',
+ *   eventStreamName: 'orders',
+ * });
+ * new CfnOutput(this, 'OrdersDestination', { value: orders.destinationUri });
+ */
+export class EventStreamLookup extends Construct {
+  /** ARN of the event stream. */
+  public readonly eventStreamArn: string;
+  /** ARN of the destination the stream delivers to (a Kinesis data stream). */
+  public readonly destinationUri: string;
+  /** State of the stream, `RUNNING` or `STOPPED`, when the lookup ran. */
+  public readonly state: string;
+  /** Status of the destination, `HEALTHY` or `UNHEALTHY`, when the lookup ran. */
+  public readonly destinationStatus: string;
+  /** The destination's status message (truncated to fit the custom-resource response), or empty. */
+  public readonly destinationMessage: string;
+  /** When the stream was created, as an ISO-8601 timestamp. */
+  public readonly createdAt: string;
+  /** Since when the stream is stopped, as an ISO-8601 timestamp, or empty. */
+  public readonly stoppedSince: string;
+  /** Since when the destination is unhealthy, as an ISO-8601 timestamp, or empty. */
+  public readonly unhealthySince: string;
+  /** `'true'` if the stream exists, `'false'` if it does not (only when `failIfMissing` is `false`). */
+  public readonly exists: string;
+  /** The destination Kinesis data stream, imported from `destinationUri`, for grants and event sources. */
+  public readonly destinationStream: kinesis.IStream;
+
+  private readonly resource: CustomResource;
+
+  constructor(scope: Construct, id: string, props: EventStreamLookupProps) {
+    super(scope, id);
+    validateName('domainName', props.domainName);
+    validateName('eventStreamName', props.eventStreamName);
+    validateRegion(props.region);
+    validateRole(props.roleArn, props.externalId);
+    const waitSeconds = validateWaitTimeout(props.waitTimeout);
+
+    const provider = EventStreamLookupProvider.of(this);
+    provider.register({
+      target: {
+        region: props.region ?? Stack.of(this).region,
+        domainName: props.domainName,
+        eventStreamName: props.eventStreamName,
+      },
+      roleArn: props.roleArn,
+      waitSeconds,
+    });
+
+    const properties: LookupProperties = {
+      DomainName: props.domainName,
+      EventStreamName: props.eventStreamName,
+      Region: props.region,
+      RoleArn: props.roleArn,
+      ExternalId: props.externalId,
+      RequiredState: props.requiredState,
+      RequireHealthyDestination: props.requireHealthyDestination ? 'true' : undefined,
+      WaitTimeoutSeconds: waitSeconds > 0 ? String(waitSeconds) : undefined,
+      FailIfMissing: props.failIfMissing === false ? 'false' : undefined,
+      RefreshToken: props.refreshOnEveryDeployment ? provider.refreshToken() : undefined,
+    };
+
+    this.resource = new CustomResource(this, 'Resource', {
+      resourceType: RESOURCE_TYPE,
+      serviceToken: provider.serviceToken,
+      properties: withoutUndefined(properties),
+      serviceTimeout: Duration.seconds(waitSeconds + TIMING.checkBudgetSeconds + TIMING.serviceMarginSeconds),
+    });
+    // Delete must still find the permissions (and the log stream) in place.
+    this.resource.node.addDependency(provider.permissions);
+
+    this.eventStreamArn = this.attribute('EventStreamArn');
+    this.destinationUri = this.attribute('Uri');
+    this.state = this.attribute('State');
+    this.destinationStatus = this.attribute('DestinationStatus');
+    this.destinationMessage = this.attribute('DestinationMessage');
+    this.createdAt = this.attribute('CreatedAt');
+    this.stoppedSince = this.attribute('StoppedSince');
+    this.unhealthySince = this.attribute('UnhealthySince');
+    this.exists = this.attribute('Exists');
+    this.destinationStream = kinesis.Stream.fromStreamArn(this, 'DestinationStream', this.destinationUri);
+  }
+
+  private attribute(name: AttributeName): string {
+    return this.resource.getAttString(name);
+  }
+}
+
+function withoutUndefined(properties: LookupProperties): Record<string, string> {
+  return Object.fromEntries(Object.entries(properties).filter(([, v]) => v !== undefined)) as Record<string, string>;
+}

@@ -1,0 +1,152 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { ArnFormat, Duration, Lazy, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct, IDependable } from 'constructs';
+import { TIMING } from './contract';
+import { ArnFactory, estimateLength, planResources, ResourcePlan, StreamTarget } from './permissions';
+
+/** Where the build (`npx projen bundle`) leaves the esbuild bundle of `lambda/index.ts`. */
+const HANDLER_ASSET = path.join(__dirname, '..', 'assets', 'lambda', 'index');
+
+/** Construct id of the per-stack singleton. Changing it replaces every user's provider. */
+const PROVIDER_ID = 'EventStreamLookupProvider';
+
+/** Context key that pins the refresh trigger (tests set it; CI can pass a commit id). */
+export const REFRESH_CONTEXT_KEY = 'cdk-event-stream-lookup:refresh-token';
+
+/** IAM's limit for all inline policies of one role, whitespace excluded. */
+const ROLE_POLICY_LIMIT = 10_240;
+/** Room kept for everything but the GetEventStream resources: the log statement, keys, the version. */
+const POLICY_RESERVE = 1_200;
+
+/** What a lookup tells the provider at construction time. */
+export interface LookupRegistration {
+  /** Stream to read, in the region it lives in. */
+  readonly target: StreamTarget;
+  /** Role the handler assumes for this lookup; when set, the provider grants only `sts:AssumeRole`. */
+  readonly roleArn?: string;
+  /** Seconds this lookup may wait; sizes the shared function's timeout. */
+  readonly waitSeconds: number;
+}
+
+/**
+ * The one function, role, log group and policy that serve every EventStreamLookup of a stack.
+ *
+ * Lookups register with it; its timeout and its policy are rendered lazily at synth time, from
+ * all registrations, so one provider fits the longest wait and every stream the stack reads.
+ */
+export class EventStreamLookupProvider extends Construct {
+  /** Returns the stack's provider, creating it on first use. */
+  public static of(scope: Construct): EventStreamLookupProvider {
+    const stack = Stack.of(scope);
+    const existing = stack.node.tryFindChild(PROVIDER_ID);
+    return existing instanceof EventStreamLookupProvider ? existing : new EventStreamLookupProvider(stack, PROVIDER_ID);
+  }
+
+  /** ARN of the handler function, the `ServiceToken` of every lookup. */
+  public readonly serviceToken: string;
+  /** What a lookup must depend on so that permissions outlive it (Delete still runs with them). */
+  public readonly permissions: IDependable;
+  /** The handler function. */
+  public readonly function: lambda.Function;
+
+  private readonly registrations: LookupRegistration[] = [];
+  private refreshTokenValue?: string;
+
+  private constructor(scope: Stack, id: string) {
+    super(scope, id);
+    if (!fs.existsSync(path.join(HANDLER_ASSET, 'index.js'))) {
+      throw new Error(`EventStreamLookup: the bundled handler is missing at ${HANDLER_ASSET}; run "npx projen bundle".`);
+    }
+
+    const role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: 'Runs the EventStreamLookup handler: reads Customer Profiles event streams, writes its own logs.',
+    });
+    const logGroup = new logs.LogGroup(this, 'Logs', { retention: logs.RetentionDays.ONE_MONTH });
+
+    this.function = new lambda.Function(this, 'Handler', {
+      description: 'EventStreamLookup: answers CloudFormation with the facts of Customer Profiles event streams',
+      runtime: lambda.Runtime.NODEJS_24_X,
+      architecture: lambda.Architecture.ARM_64,
+      handler: 'index.handler',
+      code: lambda.Code.fromAsset(HANDLER_ASSET),
+      memorySize: 256,
+      timeout: Duration.seconds(Lazy.number({ produce: () => this.functionTimeoutSeconds() })),
+      role,
+      logGroup,
+    });
+
+    const policy = new iam.CfnPolicy(this, 'Policy', {
+      policyName: 'EventStreamLookup',
+      roles: [role.roleName],
+      policyDocument: Lazy.any({ produce: () => this.renderPolicy(logGroup.logGroupArn) }),
+    });
+
+    this.serviceToken = this.function.functionArn;
+    this.permissions = policy;
+  }
+
+  /** Records a lookup, so that the policy and the timeout cover it. */
+  public register(registration: LookupRegistration): void {
+    this.registrations.push(registration);
+  }
+
+  /** One refresh trigger per stack and synth: the context value if set, else the synth time. */
+  public refreshToken(): string {
+    this.refreshTokenValue ??= String(this.node.tryGetContext(REFRESH_CONTEXT_KEY) ?? new Date().toISOString());
+    return this.refreshTokenValue;
+  }
+
+  /** The longest wait plus one check plus a margin: Lambda never cuts a lookup short. */
+  private functionTimeoutSeconds(): number {
+    const longestWait = Math.max(0, ...this.registrations.map((r) => r.waitSeconds));
+    return longestWait + TIMING.checkBudgetSeconds + TIMING.functionMarginSeconds;
+  }
+
+  /** The GetEventStream plan for this stack's own-account lookups (exposed for tests). */
+  public planGetEventStream(): ResourcePlan {
+    const targets = this.registrations.filter((r) => r.roleArn === undefined).map((r) => r.target);
+    const roles = this.assumedRoles();
+    const rolesCost = roles.reduce((sum, arn) => sum + estimateLength(arn, 2048) + 3, 0);
+    return planResources(targets, this.arnFactory(), ROLE_POLICY_LIMIT - POLICY_RESERVE - rolesCost);
+  }
+
+  private assumedRoles(): string[] {
+    return [...new Set(this.registrations.flatMap((r) => (r.roleArn === undefined ? [] : [r.roleArn])))];
+  }
+
+  private renderPolicy(logGroupArn: string): unknown {
+    const statements: unknown[] = [
+      { Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: logGroupArn },
+    ];
+    const plan = this.planGetEventStream();
+    if (plan.arns.length > 0) {
+      statements.push({ Effect: 'Allow', Action: 'profile:GetEventStream', Resource: plan.arns });
+    }
+    const roles = this.assumedRoles();
+    if (roles.length > 0) {
+      statements.push({ Effect: 'Allow', Action: 'sts:AssumeRole', Resource: roles });
+    }
+    return { Version: '2012-10-17', Statement: statements };
+  }
+
+  private arnFactory(): ArnFactory {
+    const stack = Stack.of(this);
+    return {
+      arn: (region, resource) =>
+        stack.formatArn({ service: 'profile', region, resource, arnFormat: ArnFormat.NO_RESOURCE_NAME }),
+      // arn:PARTITION:profile:REGION:ACCOUNT:RESOURCE, tokens counted at their longest value
+      // (aws-us-gov, ap-southeast-5, 12 digits, 64-character names).
+      length: (region, resource) =>
+        'arn::profile:::'.length +
+        estimateLength(stack.partition, 10) +
+        estimateLength(region, 14) +
+        estimateLength(stack.account, 12) +
+        estimateLength(resource, 64),
+    };
+  }
+}

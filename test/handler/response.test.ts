@@ -1,0 +1,97 @@
+import { GetEventStreamCommand } from '@aws-sdk/client-customer-profiles';
+import { CfnResponse, MAX_BODY_BYTES, putResponse, renderBody } from '../../lambda/respond';
+import { createEvent, KINESIS_ARN, stoppedStream } from '../fixtures/events';
+import { HandlerHarness } from '../fixtures/harness';
+import { ResponseReceiver } from '../stand-ins/response-receiver';
+
+const base: CfnResponse = {
+  Status: 'SUCCESS',
+  Reason: 'ok',
+  PhysicalResourceId: 'p',
+  StackId: 's',
+  RequestId: 'r',
+  LogicalResourceId: 'l',
+  NoEcho: false,
+};
+
+describe('renderBody keeps every response under the 4096-byte limit', () => {
+  test('a small response is untouched', () => {
+    expect(JSON.parse(renderBody(base))).toEqual(base);
+  });
+
+  test('a long destination message is cut first, with a marker', () => {
+    const body = renderBody({ ...base, Data: { DestinationMessage: '\u0001"'.repeat(1000), Uri: KINESIS_ARN } });
+    expect(Buffer.byteLength(body)).toBeLessThanOrEqual(MAX_BODY_BYTES);
+    const parsed = JSON.parse(body);
+    expect(parsed.Data.DestinationMessage).toMatch(/\.\.\.\[truncated\]$/);
+    expect(parsed.Data.Uri).toBe(KINESIS_ARN);
+    expect(parsed.Reason).toBe('ok');
+  });
+
+  test('multi-byte text is cut on whole characters', () => {
+    const body = renderBody({ ...base, Reason: '😀'.repeat(3000) });
+    expect(Buffer.byteLength(body)).toBeLessThanOrEqual(MAX_BODY_BYTES);
+    expect(JSON.parse(body).Reason).not.toContain('\uFFFD');
+  });
+
+  test('even absurd ids from a garbage event are cut to fit', () => {
+    const body = renderBody({ ...base, StackId: 'S'.repeat(9000), RequestId: 'R'.repeat(9000), LogicalResourceId: 'L'.repeat(9000), PhysicalResourceId: 'P'.repeat(9000) });
+    expect(Buffer.byteLength(body)).toBeLessThanOrEqual(MAX_BODY_BYTES);
+  });
+});
+
+describe('the handler with an oversized stream', () => {
+  let h: HandlerHarness;
+  beforeAll(async () => {
+    h = await HandlerHarness.start();
+  });
+  afterAll(async () => h.stop());
+  beforeEach(() => {
+    h.reset();
+    process.env.AWS_REGION = 'us-east-1';
+  });
+
+  test('50 long tags and a 1000-character message still fit, on success and on failure', async () => {
+    const tags = Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`${'k'.repeat(124)}${i}`.slice(0, 128), 'v'.repeat(256)]));
+    const message = '"\\'.repeat(500);
+    h.profiles.on(GetEventStreamCommand).resolves(stoppedStream({ Tags: tags, DestinationDetails: { Uri: KINESIS_ARN.padEnd(255, 'x'), Status: 'UNHEALTHY', Message: message } }));
+    for (const properties of [{}, { RequiredState: 'RUNNING', RequireHealthyDestination: 'true' }]) {
+      const url = h.newUrl();
+      await h.respond(createEvent(url, properties));
+      const [received] = h.receiver.responsesFor(url);
+      expect(Buffer.byteLength(received.body)).toBeLessThan(4096);
+      expect(received.headers['content-length']).toBe(String(Buffer.byteLength(received.body)));
+    }
+  });
+});
+
+describe('putResponse', () => {
+  let receiver: ResponseReceiver;
+  beforeAll(async () => {
+    receiver = await ResponseReceiver.start({ tls: false });
+  });
+  afterAll(async () => receiver.stop());
+  const log = jest.fn();
+
+  test('PUTs with a Content-Length, no chunking and an empty content type', async () => {
+    const url = receiver.issueUrl();
+    await expect(putResponse(url, '{"a":1}', Date.now() + 5000, log)).resolves.toBe(true);
+    expect(receiver.responsesFor(url)).toHaveLength(1);
+    expect(receiver.responsesFor(url)[0].headers).toMatchObject({ 'content-length': '7', 'content-type': '' });
+  });
+
+  test('does not retry a 4xx (an altered or expired URL)', async () => {
+    const url = receiver.issueUrl().replace('X-Amz-Signature=', 'X-Amz-Signature=0');
+    const before = receiver.rejected.length;
+    await expect(putResponse(url, '{}', Date.now() + 5000, log)).resolves.toBe(false);
+    expect(receiver.rejected.length - before).toBe(1);
+    expect(receiver.rejected.at(-1)).toMatchObject({ status: 403, code: 'SignatureDoesNotMatch' });
+  });
+
+  test('retries network errors while time remains, then gives up', async () => {
+    const started = Date.now();
+    await expect(putResponse('http://127.0.0.1:9/unreachable', '{}', Date.now() + 3000, log)).resolves.toBe(false);
+    expect(Date.now() - started).toBeLessThan(3000);
+    expect(log).toHaveBeenCalledWith('response not sent', expect.objectContaining({ attempt: 2 }));
+  });
+});
