@@ -7,11 +7,14 @@ import { LookupSpec } from './request';
  * `AWS_ENDPOINT_URL_STS` and `AWS_ENDPOINT_URL` work (that is how tests reach a local stand-in).
  */
 
-/** SDK retries for throttling and 5xx, within the time guard's budget. */
+/**
+ * SDK retries for throttling, 5xx and timeouts, within the time guard's budget. Without
+ * `throwOnRequestTimeout` the SDK only warns about a request that never answers.
+ */
 const CLIENT_CONFIG = {
   maxAttempts: 4,
   retryMode: 'standard',
-  requestHandler: { connectionTimeout: 3_000, requestTimeout: 10_000 },
+  requestHandler: { connectionTimeout: 3_000, requestTimeout: 8_000, throwOnRequestTimeout: true },
 } as const;
 
 /** Own-account clients survive warm invocations; clients with assumed credentials do not. */

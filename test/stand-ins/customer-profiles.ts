@@ -1,0 +1,229 @@
+import { randomUUID } from 'crypto';
+import * as http from 'http';
+import { AddressInfo } from 'net';
+import { StandInCredentials, TEST_CREDENTIALS, verifySigV4 } from './sigv4';
+
+/**
+ * A local stand-in for Customer Profiles' GetEventStream, faithful to the wire: REST-JSON,
+ * `GET /domains/{DomainName}/event-streams/{EventStreamName}`, epoch-second timestamps, the error
+ * type in `x-amzn-errortype`, the operation's five errors with their status codes, and SigV4
+ * signatures checked for the `profile` signing name. Per stream, answers can be scripted: a
+ * sequence of answers, delays, and requests that never get an answer.
+ */
+
+/** The five errors GetEventStream declares, with the status codes the service model gives them. */
+export const ERROR_STATUS = {
+  BadRequestException: 400,
+  AccessDeniedException: 403,
+  ResourceNotFoundException: 404,
+  ThrottlingException: 429,
+  InternalServerException: 500,
+} as const;
+
+export type ErrorType = keyof typeof ERROR_STATUS;
+
+/** An event stream as the stand-in stores it. */
+export interface StandInStream {
+  readonly eventStreamArn?: string;
+  readonly createdAt: Date;
+  readonly state: 'RUNNING' | 'STOPPED';
+  readonly stoppedSince?: Date;
+  readonly destination: {
+    readonly uri: string;
+    readonly status: 'HEALTHY' | 'UNHEALTHY';
+    readonly unhealthySince?: Date;
+    readonly message?: string;
+  };
+  readonly tags?: Record<string, string>;
+}
+
+/** One scripted answer to one request. */
+export type ScriptedAnswer =
+  /** Answer from the stored stream (or 404 if there is none). */
+  | { readonly kind: 'stored' }
+  /** Answer with one of the operation's errors. */
+  | { readonly kind: 'error'; readonly type: ErrorType; readonly message?: string }
+  /** Wait, then give the next answer. */
+  | { readonly kind: 'delay'; readonly ms: number; readonly then: ScriptedAnswer }
+  /** Accept the request and never answer it. */
+  | { readonly kind: 'hang' }
+  /** Answer with exactly this (odd fields, wrong types): for robustness tests. */
+  | { readonly kind: 'raw'; readonly status: number; readonly body: string; readonly headers?: Record<string, string> };
+
+/** What the stand-in saw of one request. */
+export interface RecordedRequest {
+  readonly method: string;
+  readonly path: string;
+  readonly domainName?: string;
+  readonly eventStreamName?: string;
+  readonly signingProblem?: string;
+  readonly userAgent?: string;
+}
+
+const ROUTE = /^\/domains\/([^/]+)\/event-streams\/([^/]+)$/;
+
+export class CustomerProfilesStandIn {
+  /** Starts the stand-in on 127.0.0.1 on a free port. */
+  public static async start(options: { region?: string; credentials?: StandInCredentials; account?: string } = {}): Promise<CustomerProfilesStandIn> {
+    const standIn = new CustomerProfilesStandIn(options.region ?? 'us-east-1', options.credentials ?? TEST_CREDENTIALS, options.account ?? '123456789012');
+    await new Promise<void>((resolve) => standIn.server.listen(0, '127.0.0.1', resolve));
+    return standIn;
+  }
+
+  public readonly requests: RecordedRequest[] = [];
+  private readonly server: http.Server;
+  private readonly domains = new Map<string, Map<string, StandInStream>>();
+  private readonly scripts = new Map<string, ScriptedAnswer[]>();
+  private readonly hanging = new Set<http.ServerResponse>();
+
+  private constructor(public readonly region: string, private readonly credentials: StandInCredentials, public readonly account: string) {
+    this.server = http.createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => void this.handle(req, Buffer.concat(chunks), res));
+    });
+  }
+
+  /** The endpoint to give the SDK (`AWS_ENDPOINT_URL_CUSTOMER_PROFILES`). */
+  public get endpoint(): string {
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  /** Creates an empty domain. */
+  public addDomain(domainName: string): this {
+    if (!this.domains.has(domainName)) {
+      this.domains.set(domainName, new Map());
+    }
+    return this;
+  }
+
+  /** Stores (or replaces) a stream; its domain is created if needed. */
+  public putStream(domainName: string, eventStreamName: string, stream: StandInStream): this {
+    this.addDomain(domainName).domains.get(domainName)!.set(eventStreamName, stream);
+    return this;
+  }
+
+  /** Removes a stream. */
+  public deleteStream(domainName: string, eventStreamName: string): this {
+    this.domains.get(domainName)?.delete(eventStreamName);
+    return this;
+  }
+
+  /** The next requests for this stream get these answers, in order; then the stored stream again. */
+  public script(domainName: string, eventStreamName: string, ...answers: ScriptedAnswer[]): this {
+    this.scripts.set(key(domainName, eventStreamName), [...(this.scripts.get(key(domainName, eventStreamName)) ?? []), ...answers]);
+    return this;
+  }
+
+  /** ARN the service would give this stream. */
+  public arnOf(domainName: string, eventStreamName: string): string {
+    return `arn:aws:profile:${this.region}:${this.account}:domains/${domainName}/event-streams/${eventStreamName}`;
+  }
+
+  /** Requests for one stream. */
+  public requestsFor(domainName: string, eventStreamName: string): RecordedRequest[] {
+    return this.requests.filter((r) => r.domainName === domainName && r.eventStreamName === eventStreamName);
+  }
+
+  public async stop(): Promise<void> {
+    for (const res of this.hanging) {
+      res.destroy();
+    }
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  private async handle(req: http.IncomingMessage, body: Buffer, res: http.ServerResponse): Promise<void> {
+    const path = (req.url ?? '/').split('?')[0];
+    const route = ROUTE.exec(path);
+    const domainName = route ? decodeURIComponent(route[1]) : undefined;
+    const eventStreamName = route ? decodeURIComponent(route[2]) : undefined;
+    const problem = await verifySigV4(req, body, { credentials: this.credentials, service: 'profile', region: this.region });
+    this.requests.push({
+      method: req.method ?? '',
+      path,
+      domainName,
+      eventStreamName,
+      signingProblem: problem?.type,
+      userAgent: req.headers['user-agent'],
+    });
+    if (problem) {
+      return this.sendError(res, problem.type, problem.type === 'MissingAuthenticationTokenException' ? 403 : 403, problem.message);
+    }
+    if (!route || req.method !== 'GET') {
+      return this.sendError(res, 'UnknownOperationException', 404, `No operation for ${req.method} ${path}`);
+    }
+    const script = this.scripts.get(key(domainName!, eventStreamName!));
+    const answer = script?.shift() ?? { kind: 'stored' };
+    await this.answer(res, answer, domainName!, eventStreamName!);
+  }
+
+  private async answer(res: http.ServerResponse, answer: ScriptedAnswer, domainName: string, eventStreamName: string): Promise<void> {
+    switch (answer.kind) {
+      case 'delay':
+        await new Promise((resolve) => setTimeout(resolve, answer.ms));
+        return this.answer(res, answer.then, domainName, eventStreamName);
+      case 'hang':
+        this.hanging.add(res);
+        return;
+      case 'raw':
+        res.writeHead(answer.status, { 'content-type': 'application/json', 'x-amzn-requestid': randomUUID(), ...answer.headers });
+        res.end(answer.body);
+        return;
+      case 'error':
+        return this.sendError(res, answer.type, ERROR_STATUS[answer.type], answer.message ?? `${answer.type} (scripted)`);
+      case 'stored': {
+        const domain = this.domains.get(domainName);
+        if (!domain) {
+          return this.sendError(res, 'ResourceNotFoundException', 404, `Domain ${domainName} not found`);
+        }
+        const stream = domain.get(eventStreamName);
+        if (!stream) {
+          return this.sendError(res, 'ResourceNotFoundException', 404, `Event stream ${eventStreamName} not found in domain ${domainName}`);
+        }
+        res.writeHead(200, { 'content-type': 'application/json', 'x-amzn-requestid': randomUUID() });
+        res.end(JSON.stringify(this.wireShape(domainName, eventStreamName, stream)));
+        return;
+      }
+    }
+  }
+
+  /** The GetEventStreamResponse shape on the wire: absent members are omitted, times are epoch seconds. */
+  private wireShape(domainName: string, eventStreamName: string, s: StandInStream): Record<string, unknown> {
+    return omitUndefined({
+      DomainName: domainName,
+      EventStreamArn: s.eventStreamArn ?? this.arnOf(domainName, eventStreamName),
+      CreatedAt: epochSeconds(s.createdAt),
+      State: s.state,
+      StoppedSince: epochSeconds(s.stoppedSince),
+      DestinationDetails: omitUndefined({
+        Uri: s.destination.uri,
+        Status: s.destination.status,
+        UnhealthySince: epochSeconds(s.destination.unhealthySince),
+        Message: s.destination.message,
+      }),
+      Tags: s.tags,
+    });
+  }
+
+  private sendError(res: http.ServerResponse, type: string, status: number, message: string): void {
+    res.writeHead(status, {
+      'content-type': 'application/json',
+      'x-amzn-errortype': `${type}:http://internal.amazon.com/coral/com.amazonaws.profile/`,
+      'x-amzn-requestid': randomUUID(),
+    });
+    res.end(JSON.stringify({ Message: message }));
+  }
+}
+
+function key(domainName: string, eventStreamName: string): string {
+  return `${domainName}/${eventStreamName}`;
+}
+
+function epochSeconds(date: Date | undefined): number | undefined {
+  return date === undefined ? undefined : date.getTime() / 1000;
+}
+
+function omitUndefined(value: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined));
+}
