@@ -47,13 +47,15 @@ export async function runLookup(spec: LookupSpec, fetch: FetchStream, clock: Clo
       progress.lastSeen = describeStream(data);
       const unmet = unmetRequirements(spec, data);
       if (unmet.length === 0) {
-        return { status: 'SUCCESS', physicalResourceId: data.EventStreamArn, data, reason: `found ${subject(spec)}: ${progress.lastSeen}` };
+        const reason = `found ${subject(spec)}: ${data.State}, destination ${data.DestinationStatus}`;
+        return { status: 'SUCCESS', physicalResourceId: data.EventStreamArn, data, reason };
       }
       giveUp = () => requirementsReason(spec, unmet, check, clock.now() - startedAt);
     } catch (error) {
       const failure = classifyError(error, spec);
       if (failure.kind === 'missing' && !spec.failIfMissing) {
-        return { status: 'SUCCESS', physicalResourceId: missingPhysicalId(spec), data: missingAttributes(spec), reason: failure.reason };
+        const reason = `${subject(spec)} does not exist; deploying without it (failIfMissing: false)`;
+        return { status: 'SUCCESS', physicalResourceId: missingPhysicalId(spec), data: missingAttributes(spec), reason };
       }
       if (failure.kind !== 'transient') {
         return { status: 'FAILED', reason: failure.reason };

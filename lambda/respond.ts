@@ -22,36 +22,47 @@ export interface CfnResponse {
 }
 
 /**
- * Serializes the response within MAX_BODY_BYTES: the destination message goes first, then the
- * reason, then any other text, each cut (with a marker) only as far as needed.
+ * Serializes the response within MAX_BODY_BYTES. The Reason is cut first (keeping its first 256
+ * characters), then the destination message, then the rest of the Reason, then any other text,
+ * each only as far as needed and marked as cut.
  */
 export function renderBody(response: CfnResponse): string {
   const r: CfnResponse = { ...response, Data: response.Data ? { ...response.Data } : undefined };
   const size = () => Buffer.byteLength(JSON.stringify(r), 'utf8');
-  const fields: Array<[get: () => string, set: (v: string) => void]> = [
-    [() => r.Data?.DestinationMessage ?? '', (v) => r.Data && (r.Data.DestinationMessage = v)],
-    [() => r.Reason, (v) => (r.Reason = v)],
-    ...Object.keys(r.Data ?? {}).map((k): [() => string, (v: string) => void] => [() => r.Data![k], (v) => (r.Data![k] = v)]),
-    [() => r.LogicalResourceId, (v) => (r.LogicalResourceId = v)],
-    [() => r.PhysicalResourceId, (v) => (r.PhysicalResourceId = v)],
-    [() => r.RequestId, (v) => (r.RequestId = v)],
-    [() => r.StackId, (v) => (r.StackId = v)],
+  type Field = [get: () => string, set: (v: string) => void, keep: number];
+  const reason = (keep: number): Field => [() => r.Reason, (v) => (r.Reason = v), keep];
+  const data = (k: string): Field => [() => r.Data![k], (v) => (r.Data![k] = v), 0];
+  const fields: Field[] = [
+    reason(256),
+    ...(r.Data && 'DestinationMessage' in r.Data ? [data('DestinationMessage')] : []),
+    reason(0),
+    ...Object.keys(r.Data ?? {}).map(data),
+    [() => r.LogicalResourceId, (v) => (r.LogicalResourceId = v), 0],
+    [() => r.PhysicalResourceId, (v) => (r.PhysicalResourceId = v), 0],
+    [() => r.RequestId, (v) => (r.RequestId = v), 0],
+    [() => r.StackId, (v) => (r.StackId = v), 0],
   ];
-  for (const [get, set] of fields) {
+  for (const [get, set, keep] of fields) {
     if (size() <= MAX_BODY_BYTES) {
       break;
     }
-    truncateToFit(get(), set, size);
+    truncateToFit(get(), set, size, keep);
   }
   return JSON.stringify(r);
 }
 
-/** Sets the longest prefix of `value` (whole code points, plus a marker) that fits, or '' if none does. */
-function truncateToFit(value: string, set: (v: string) => void, size: () => number): void {
+/**
+ * Sets the longest prefix of `value` (whole code points, plus a marker, at least `keep` of them)
+ * that fits; the shortest allowed prefix when none does, or '' when `keep` is 0.
+ */
+function truncateToFit(value: string, set: (v: string) => void, size: () => number, keep: number): void {
   const chars = Array.from(value);
+  if (chars.length <= keep) {
+    return;
+  }
   const candidate = (n: number) => (n >= chars.length ? value : `${chars.slice(0, n).join('')}...[truncated]`);
-  let best = '';
-  let low = 0;
+  let best = keep === 0 ? '' : candidate(keep);
+  let low = keep;
   let high = chars.length;
   while (low <= high) {
     const mid = Math.floor((low + high) / 2);

@@ -12,8 +12,9 @@ export const EXAMPLE = {
 } as const;
 
 /**
- * An app as a user would write it: a stack that looks up two streams of a domain it does not own,
- * one plainly and one gated on RUNNING, and a consumer stack that reads the destination.
+ * An app as a user would write it: a stack that looks up streams of a domain it does not own (one
+ * gated on RUNNING and a healthy destination, one plain, one that may be missing), a consumer stack
+ * that reads the destination of the first, and a stack gated on a stream that has stopped.
  */
 export function exampleApp(outdir?: string): App {
   const app = new App({ outdir, context: { [REFRESH_CONTEXT_KEY]: 'demo' } });
@@ -42,5 +43,14 @@ export function exampleApp(outdir?: string): App {
   const reader = new iam.Role(consumer, 'Reader', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
   orders.destinationStream.grantRead(reader);
   new CfnOutput(consumer, 'OrdersStreamArn', { value: orders.eventStreamArn });
+
+  // This one must not deploy while the returns stream is stopped.
+  const gated = new Stack(app, 'ReturnsConsumer', { env });
+  const running = new EventStreamLookup(gated, 'ReturnsRunning', {
+    domainName: EXAMPLE.domainName,
+    eventStreamName: EXAMPLE.stoppedStream,
+    requiredState: EventStreamState.RUNNING,
+  });
+  new CfnOutput(gated, 'ReturnsDestination', { value: running.destinationUri });
   return app;
 }

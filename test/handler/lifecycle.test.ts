@@ -180,6 +180,7 @@ describe('missing streams', () => {
     const response = await h.respond(createEvent(h.newUrl(), { FailIfMissing: 'false', RequiredState: 'RUNNING' }));
     expect(response.Status).toBe('SUCCESS');
     expect(response.PhysicalResourceId).toBe('missing:us-east-1:retail-profiles/orders');
+    expect(response.Reason).toBe("event stream 'orders' in domain 'retail-profiles' (us-east-1) does not exist; deploying without it (failIfMissing: false)");
     expect(response.Data).toMatchObject({ Exists: 'false', EventStreamArn: '', Uri: '', State: '' });
     expect(Object.keys(response.Data).sort()).toEqual([...ATTRIBUTE_NAMES].sort());
   });

@@ -95,3 +95,21 @@ describe('putResponse', () => {
     expect(log).toHaveBeenCalledWith('response not sent', expect.objectContaining({ attempt: 2 }));
   });
 });
+
+describe('renderBody priorities', () => {
+  test('on SUCCESS a long Reason is cut before the destination message', () => {
+    const body = renderBody({ ...base, Reason: 'r'.repeat(3000), Data: { DestinationMessage: 'm'.repeat(1000) } });
+    const parsed = JSON.parse(body);
+    expect(parsed.Data.DestinationMessage).toBe('m'.repeat(1000));
+    expect(parsed.Reason).toMatch(/^r+\.\.\.\[truncated\]$/);
+    expect(Buffer.byteLength(body)).toBeGreaterThan(MAX_BODY_BYTES - 20); // cut only as far as needed
+  });
+
+  test('the Reason keeps its first 256 characters unless nothing else can give way', () => {
+    const body = renderBody({ ...base, Reason: 'r'.repeat(3000), Data: { DestinationMessage: '"'.repeat(1900) } });
+    const parsed = JSON.parse(body);
+    expect(parsed.Reason.startsWith('r'.repeat(256))).toBe(true);
+    expect(parsed.Data.DestinationMessage).toMatch(/^"+\.\.\.\[truncated\]$/);
+    expect(Buffer.byteLength(body)).toBeLessThanOrEqual(MAX_BODY_BYTES);
+  });
+});

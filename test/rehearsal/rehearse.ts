@@ -1,0 +1,276 @@
+import { createHash, randomUUID } from 'crypto';
+import type { CloudAssembly, CloudFormationStackArtifact } from 'aws-cdk-lib/cx-api';
+import { findLookups, functionSpec, LookupResource } from './assembly';
+import { RehearsalEnvironment } from './environment';
+import { resolve, ResolutionScope } from './intrinsics';
+import { invokeLambda } from './lambda-process';
+import { RESOURCE_TYPE } from '../../src/contract';
+
+/**
+ * Rehearses the deployment of a synthesized app, as CloudFormation would run it: every
+ * EventStreamLookup is created (stack by stack, in dependency order), then updated, then deleted,
+ * each event handled by the bundled function from cdk.out in its own process, each response
+ * received over HTTPS and judged as CloudFormation judges it. A stack whose lookup fails rolls back.
+ */
+
+export type RequestType = 'Create' | 'Update' | 'Delete';
+
+export interface RehearsalOptions {
+  /** Run the function as if its Timeout were this many seconds (to exercise the time guard quickly). */
+  readonly functionTimeoutSeconds?: number;
+  /** Called after every stack is created and before the updates (change the stand-in's world here). */
+  readonly beforeUpdate?: () => void | Promise<void>;
+  /** Stop after this phase. */
+  readonly lastPhase?: RequestType;
+  /** Rehearse only these stacks (by name). */
+  readonly stacks?: string[];
+}
+
+/** One event, as CloudFormation would record it. */
+export interface StepReport {
+  readonly stackName: string;
+  readonly logicalId: string;
+  readonly path: string;
+  readonly requestType: RequestType;
+  /** A Delete or Update that CloudFormation sends to roll back. */
+  readonly rollback: boolean;
+  /** `NO RESPONSE` is what makes a stack hang until ServiceTimeout; `INVALID` is a response CloudFormation rejects. */
+  readonly status: 'SUCCESS' | 'FAILED' | 'NO RESPONSE' | 'INVALID';
+  readonly reason: string;
+  readonly physicalResourceId?: string;
+  readonly data?: Record<string, string>;
+  /** How many responses arrived (exactly one is correct). */
+  readonly responses: number;
+  readonly bodyBytes?: number;
+  readonly durationMs: number;
+  readonly invocation: 'settled' | 'rejected' | 'timed out' | 'crashed';
+  readonly logs: string[];
+  readonly event: Record<string, unknown>;
+}
+
+export interface StackReport {
+  readonly stackName: string;
+  readonly status: 'CREATE_COMPLETE' | 'ROLLBACK_COMPLETE' | 'SKIPPED' | 'UPDATE_COMPLETE' | 'UPDATE_ROLLBACK_COMPLETE' | 'DELETE_COMPLETE' | 'DELETE_FAILED';
+  /** Outputs as CloudFormation would show them. */
+  readonly outputs: Record<string, string>;
+}
+
+export interface RehearsalReport {
+  readonly steps: StepReport[];
+  readonly stacks: StackReport[];
+}
+
+interface LiveLookup {
+  physicalResourceId: string;
+  properties: Record<string, unknown>;
+  data: Record<string, string>;
+}
+
+export async function rehearse(assembly: CloudAssembly, env: RehearsalEnvironment, options: RehearsalOptions = {}): Promise<RehearsalReport> {
+  const steps: StepReport[] = [];
+  const stackStatus = new Map<string, StackReport['status']>();
+  const outputs = new Map<string, Record<string, string>>();
+  const exports = new Map<string, string>();
+  const live = new Map<string, Map<string, LiveLookup>>();
+  const stacks = assembly.stacks.filter((s) => options.stacks === undefined || options.stacks.includes(s.stackName));
+
+  const run = async (
+    stack: CloudFormationStackArtifact,
+    lookup: LookupResource,
+    requestType: RequestType,
+    rollback = false,
+    oldProperties?: Record<string, unknown>,
+  ) => {
+    const state = live.get(stack.stackName)!;
+    const scope = scopeFor(stack, env, state, exports);
+    const previous = state.get(lookup.logicalId);
+    const properties = oldProperties ?? (requestType === 'Delete' && previous ? previous.properties : resolve(lookup.properties, scope));
+    const fn = functionSpec(stack, lookup.functionLogicalId, (v) => resolve(v, scope));
+    const timeoutSeconds = options.functionTimeoutSeconds ?? fn.timeoutSeconds;
+    const responseUrl = env.receiver.issueUrl();
+    const event: Record<string, unknown> = {
+      RequestType: requestType,
+      ServiceToken: properties.ServiceToken,
+      ResponseURL: responseUrl,
+      StackId: scope.pseudo['AWS::StackId'],
+      RequestId: randomUUID(),
+      LogicalResourceId: lookup.logicalId,
+      ResourceType: RESOURCE_TYPE,
+      ResourceProperties: properties,
+      ...(previous ? { PhysicalResourceId: previous.physicalResourceId } : {}),
+      ...(requestType === 'Update' && previous ? { OldResourceProperties: previous.properties } : {}),
+    };
+    const invocation = await invokeLambda({ ...fn, timeoutSeconds }, event, env.runtimeVariables());
+    const received = env.receiver.responsesFor(responseUrl);
+    const verdict = judge(event, received.map((r) => r.body));
+    const step: StepReport = {
+      stackName: stack.stackName,
+      logicalId: lookup.logicalId,
+      path: lookup.path,
+      requestType,
+      rollback,
+      ...verdict,
+      responses: received.length,
+      durationMs: invocation.durationMs,
+      invocation: invocation.outcome,
+      logs: invocation.logs,
+      event,
+    };
+    steps.push(step);
+    if (step.status === 'SUCCESS' && requestType !== 'Delete') {
+      state.set(lookup.logicalId, { physicalResourceId: step.physicalResourceId!, properties, data: step.data ?? {} });
+    } else if (requestType === 'Create' && step.physicalResourceId) {
+      // CloudFormation deletes a failed resource with the id its failed response gave.
+      state.set(lookup.logicalId, { physicalResourceId: step.physicalResourceId, properties, data: {} });
+    } else if (requestType === 'Delete' && step.status === 'SUCCESS') {
+      state.delete(lookup.logicalId);
+    }
+    return step;
+  };
+
+  // Create, stack by stack; a failed lookup rolls its stack back; dependants of a failed stack are skipped.
+  for (const stack of stacks) {
+    live.set(stack.stackName, new Map());
+    const blocked = stack.dependencies.some((d) => stackStatus.has(d.id) && stackStatus.get(d.id) !== 'CREATE_COMPLETE');
+    if (blocked) {
+      stackStatus.set(stack.stackName, 'SKIPPED');
+      continue;
+    }
+    const lookups = findLookups(stack);
+    const created = await Promise.all(lookups.map((l) => run(stack, l, 'Create')));
+    if (created.some((s) => s.status !== 'SUCCESS')) {
+      for (const lookup of lookups.filter((l) => live.get(stack.stackName)!.has(l.logicalId))) {
+        await run(stack, lookup, 'Delete', true);
+      }
+      stackStatus.set(stack.stackName, 'ROLLBACK_COMPLETE');
+      continue;
+    }
+    const stackOutputs = resolveOutputs(stack, scopeFor(stack, env, live.get(stack.stackName)!, exports), exports);
+    outputs.set(stack.stackName, stackOutputs);
+    stackStatus.set(stack.stackName, 'CREATE_COMPLETE');
+  }
+  const deployed = stacks.filter((s) => stackStatus.get(s.stackName) === 'CREATE_COMPLETE');
+
+  if (options.lastPhase !== 'Create') {
+    await options.beforeUpdate?.();
+    for (const stack of deployed) {
+      const lookups = findLookups(stack);
+      const updated = await Promise.all(lookups.map((l) => run(stack, l, 'Update')));
+      if (updated.some((s) => s.status !== 'SUCCESS')) {
+        // The rollback sends the previous properties back.
+        for (const [i, lookup] of lookups.entries()) {
+          if (updated[i].status !== 'SUCCESS') {
+            const previous = live.get(stack.stackName)!.get(lookup.logicalId);
+            await run(stack, lookup, 'Update', true, previous?.properties);
+          }
+        }
+        stackStatus.set(stack.stackName, 'UPDATE_ROLLBACK_COMPLETE');
+      } else {
+        outputs.set(stack.stackName, resolveOutputs(stack, scopeFor(stack, env, live.get(stack.stackName)!, exports), exports));
+        stackStatus.set(stack.stackName, 'UPDATE_COMPLETE');
+      }
+    }
+  }
+
+  if (options.lastPhase === undefined || options.lastPhase === 'Delete') {
+    for (const stack of [...deployed].reverse()) {
+      const lookups = findLookups(stack);
+      const deleted = await Promise.all(lookups.map((l) => run(stack, l, 'Delete')));
+      stackStatus.set(stack.stackName, deleted.every((s) => s.status === 'SUCCESS') ? 'DELETE_COMPLETE' : 'DELETE_FAILED');
+    }
+  }
+
+  return {
+    steps,
+    stacks: stacks.map((s) => ({ stackName: s.stackName, status: stackStatus.get(s.stackName)!, outputs: outputs.get(s.stackName) ?? {} })),
+  };
+}
+
+/** CloudFormation's view of the responses to one event. */
+function judge(event: Record<string, unknown>, bodies: string[]): Pick<StepReport, 'status' | 'reason' | 'physicalResourceId' | 'data' | 'bodyBytes'> {
+  if (bodies.length === 0) {
+    return { status: 'NO RESPONSE', reason: 'no response: CloudFormation would wait until ServiceTimeout' };
+  }
+  const body = bodies[0];
+  const bodyBytes = Buffer.byteLength(body);
+  let json: any;
+  try {
+    json = JSON.parse(body);
+  } catch {
+    return { status: 'INVALID', reason: 'Invalid response: not JSON', bodyBytes };
+  }
+  const problems = [
+    bodyBytes >= 4096 && `Response object is too long (${bodyBytes} bytes)`,
+    !['SUCCESS', 'FAILED'].includes(json.Status) && `invalid Status ${JSON.stringify(json.Status)}`,
+    (typeof json.PhysicalResourceId !== 'string' || json.PhysicalResourceId === '' || json.PhysicalResourceId.length > 1024) &&
+      'invalid PhysicalResourceId',
+    json.StackId !== event.StackId && 'StackId does not match',
+    json.RequestId !== event.RequestId && 'RequestId does not match',
+    json.LogicalResourceId !== event.LogicalResourceId && 'LogicalResourceId does not match',
+    json.Data !== undefined && (typeof json.Data !== 'object' || Object.values(json.Data).some((v) => typeof v !== 'string')) && 'Data must map names to strings',
+  ].filter(Boolean);
+  if (problems.length > 0) {
+    return { status: 'INVALID', reason: `Invalid response: ${problems.join('; ')}`, bodyBytes };
+  }
+  return { status: json.Status, reason: json.Reason ?? '', physicalResourceId: json.PhysicalResourceId, data: json.Data, bodyBytes };
+}
+
+function scopeFor(
+  stack: CloudFormationStackArtifact,
+  env: RehearsalEnvironment,
+  state: Map<string, LiveLookup>,
+  exports: Map<string, string>,
+): ResolutionScope {
+  const template = stack.template;
+  const region = stack.environment.region.startsWith('unknown') ? env.region : stack.environment.region;
+  const account = stack.environment.account.startsWith('unknown') ? env.account : stack.environment.account;
+  const parameters: Record<string, string> = {};
+  for (const [name, p] of Object.entries<any>(template.Parameters ?? {})) {
+    if (p.Default !== undefined) {
+      parameters[name] = String(p.Default);
+    }
+  }
+  return {
+    pseudo: {
+      'AWS::Region': region,
+      'AWS::AccountId': account,
+      'AWS::Partition': 'aws',
+      'AWS::URLSuffix': 'amazonaws.com',
+      'AWS::StackName': stack.stackName,
+      'AWS::StackId': `arn:aws:cloudformation:${region}:${account}:stack/${stack.stackName}/00000000-0000-4000-8000-${stableSuffix(stack.stackName)}`,
+    },
+    parameters,
+    ref: (id) => state.get(id)?.physicalResourceId ?? (template.Resources?.[id] ? `${stack.stackName}-${id}` : undefined),
+    getAtt: (id, attribute) => {
+      const resource = template.Resources?.[id];
+      if (resource?.Type === RESOURCE_TYPE) {
+        const lookup = state.get(id);
+        if (lookup && !(attribute in lookup.data)) {
+          throw new Error(`CloudFormation would fail: Vendor response doesn't contain ${attribute} attribute in object ${id}`);
+        }
+        return lookup?.data[attribute];
+      }
+      if (resource?.Type === 'AWS::Lambda::Function' && attribute === 'Arn') {
+        return `arn:aws:lambda:${region}:${account}:function:${stack.stackName}-${id}`;
+      }
+      return resource ? `${stack.stackName}-${id}.${attribute}` : undefined;
+    },
+    importValue: (name) => exports.get(name),
+  };
+}
+
+function resolveOutputs(stack: CloudFormationStackArtifact, scope: ResolutionScope, exports: Map<string, string>): Record<string, string> {
+  const result: Record<string, string> = {};
+  for (const [name, output] of Object.entries<any>(stack.template.Outputs ?? {})) {
+    const value = String(resolve(output.Value, scope));
+    result[name] = value;
+    if (output.Export?.Name) {
+      exports.set(String(resolve(output.Export.Name, scope)), value);
+    }
+  }
+  return result;
+}
+
+function stableSuffix(text: string): string {
+  return createHash('sha256').update(text).digest('hex').slice(0, 12);
+}
