@@ -4,7 +4,7 @@ import * as path from 'path';
 import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import { RehearsalEnvironment } from './environment';
 import { rehearse, RehearsalReport, StepReport } from './rehearse';
-import { ACCOUNT, DOMAIN, REGION, scenarioApp } from './scenarios';
+import { ACCOUNT, DOMAIN, PARTNER_EXTERNAL_ID, PARTNER_ROLE, REGION, scenarioApp } from './scenarios';
 import { StandInStream } from '../stand-ins/customer-profiles';
 
 /**
@@ -201,4 +201,38 @@ test('wait: FAILED with what it last saw when the wait runs out', async () => {
   const create = step(report, 'Create');
   expect(create.status).toBe('FAILED');
   expect(create.reason).toMatch(/does not meet the deployment's requirements after waiting 3s \(\d+ checks\): required state RUNNING, found STOPPED/);
+});
+
+test('gate: the same stack deploys once the stream runs again', async () => {
+  env.profiles.putStream(DOMAIN, 'stopped', running('stopped'));
+  try {
+    const report = await run('Gated', { lastPhase: 'Create' });
+    expect(step(report, 'Create')).toMatchObject({ status: 'SUCCESS', data: expect.objectContaining({ State: 'RUNNING', DestinationStatus: 'HEALTHY' }) });
+  } finally {
+    env.profiles.putStream(DOMAIN, 'stopped', stopped('stopped'));
+  }
+});
+
+describe('cross-account', () => {
+  beforeAll(() => {
+    env.sts.addRole(PARTNER_ROLE, { externalId: PARTNER_EXTERNAL_ID });
+    env.profiles.putStream(DOMAIN, 'partner', running('partner'));
+  });
+
+  test('assumes the role with the external id and reads the stream with the issued credentials', async () => {
+    const report = await run('CrossAccount', { lastPhase: 'Create' });
+    expect(step(report, 'Create').status).toBe('SUCCESS');
+    const issued = env.sts.calls.filter((c) => c.roleArn === PARTNER_ROLE && c.outcome === 'issued');
+    expect(issued).toHaveLength(1);
+    expect(issued[0]).toMatchObject({ externalId: PARTNER_EXTERNAL_ID, sessionName: 'event-stream-lookup' });
+    expect(env.profiles.requestsFor(DOMAIN, 'partner').map((r) => r.accessKeyId)).toEqual([issued[0].accessKeyId]);
+  });
+
+  test('a refused AssumeRole fails the lookup with a Reason naming the role', async () => {
+    const report = await run('WrongExternalId', { lastPhase: 'Create' });
+    const create = step(report, 'Create');
+    expect(create.status).toBe('FAILED');
+    expect(create.reason).toContain(`could not assume role ${PARTNER_ROLE} to read event stream 'partner'`);
+    expect(create.reason).toContain('AccessDenied');
+  });
 });

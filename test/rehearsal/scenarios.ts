@@ -9,6 +9,8 @@ import { EventStreamLookup, EventStreamLookupProps, EventStreamState, REFRESH_CO
 export const DOMAIN = 'e2e-profiles';
 export const ACCOUNT = '123456789012';
 export const REGION = 'us-east-1';
+export const PARTNER_ROLE = 'arn:aws:iam::210987654321:role/ProfilesReader';
+export const PARTNER_EXTERNAL_ID = 'consumer-stack';
 
 export const SCENARIOS: Record<string, Omit<EventStreamLookupProps, 'domainName'>> = {
   Plain: { eventStreamName: 'plain' },
@@ -23,6 +25,8 @@ export const SCENARIOS: Record<string, Omit<EventStreamLookupProps, 'domainName'
   Gated: { eventStreamName: 'stopped', requiredState: EventStreamState.RUNNING, requireHealthyDestination: true },
   Waiting: { eventStreamName: 'starting', requiredState: EventStreamState.RUNNING, waitTimeout: Duration.seconds(30) },
   WaitRunsOut: { eventStreamName: 'stays-stopped', requiredState: EventStreamState.RUNNING, waitTimeout: Duration.seconds(3) },
+  CrossAccount: { eventStreamName: 'partner', roleArn: PARTNER_ROLE, externalId: PARTNER_EXTERNAL_ID },
+  WrongExternalId: { eventStreamName: 'partner', roleArn: PARTNER_ROLE, externalId: 'not-the-agreed-id' },
 };
 
 export function scenarioApp(outdir: string): App {

@@ -57,6 +57,8 @@ export interface RecordedRequest {
   readonly domainName?: string;
   readonly eventStreamName?: string;
   readonly signingProblem?: string;
+  /** Access key that signed the request. */
+  readonly accessKeyId?: string;
   readonly userAgent?: string;
 }
 
@@ -75,8 +77,10 @@ export class CustomerProfilesStandIn {
   private readonly domains = new Map<string, Map<string, StandInStream>>();
   private readonly scripts = new Map<string, ScriptedAnswer[]>();
   private readonly hanging = new Set<http.ServerResponse>();
+  private readonly credentials: StandInCredentials[];
 
-  private constructor(public readonly region: string, private readonly credentials: StandInCredentials, public readonly account: string) {
+  private constructor(public readonly region: string, credentials: StandInCredentials, public readonly account: string) {
+    this.credentials = [credentials];
     this.server = http.createServer((req, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
@@ -87,6 +91,12 @@ export class CustomerProfilesStandIn {
   /** The endpoint to give the SDK (`AWS_ENDPOINT_URL_CUSTOMER_PROFILES`). */
   public get endpoint(): string {
     return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  /** Accepts requests signed with these credentials too (issued by the STS stand-in). */
+  public trust(credentials: StandInCredentials): this {
+    this.credentials.push(credentials);
+    return this;
   }
 
   /** Creates an empty domain. */
@@ -145,10 +155,11 @@ export class CustomerProfilesStandIn {
       domainName,
       eventStreamName,
       signingProblem: problem?.type,
+      accessKeyId: /Credential=([^/]+)\//.exec(String(req.headers.authorization ?? ''))?.[1],
       userAgent: req.headers['user-agent'],
     });
     if (problem) {
-      return this.sendError(res, problem.type, problem.type === 'MissingAuthenticationTokenException' ? 403 : 403, problem.message);
+      return this.sendError(res, problem.type, 403, problem.message);
     }
     if (!route || req.method !== 'GET') {
       return this.sendError(res, 'UnknownOperationException', 404, `No operation for ${req.method} ${path}`);

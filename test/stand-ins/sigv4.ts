@@ -31,7 +31,7 @@ const AUTH = /^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([^/]+)\/([^/]+)\/a
 export async function verifySigV4(
   req: IncomingMessage,
   body: Buffer,
-  expected: { credentials: StandInCredentials; service: string; region?: string },
+  expected: { credentials: StandInCredentials | StandInCredentials[]; service: string; region?: string },
 ): Promise<SignatureProblem | undefined> {
   const header = req.headers.authorization;
   if (!header) {
@@ -42,7 +42,8 @@ export async function verifySigV4(
     return { type: 'InvalidSignatureException', message: 'Authorization header is not AWS4-HMAC-SHA256' };
   }
   const [, accessKeyId, , region, service, signedHeaders, signature] = match;
-  if (accessKeyId !== expected.credentials.accessKeyId) {
+  const credentials = [expected.credentials].flat().find((c) => c.accessKeyId === accessKeyId);
+  if (!credentials) {
     return { type: 'UnrecognizedClientException', message: 'The security token included in the request is invalid.' };
   }
   if (service !== expected.service) {
@@ -59,7 +60,7 @@ export async function verifySigV4(
   if (!names.includes('host') || !names.includes('x-amz-date')) {
     return { type: 'InvalidSignatureException', message: 'host and x-amz-date must be signed.' };
   }
-  if (expected.credentials.sessionToken && req.headers['x-amz-security-token'] !== expected.credentials.sessionToken) {
+  if (credentials.sessionToken && req.headers['x-amz-security-token'] !== credentials.sessionToken) {
     return { type: 'UnrecognizedClientException', message: 'The security token included in the request is invalid.' };
   }
 
@@ -68,7 +69,7 @@ export async function verifySigV4(
   for (const name of names) {
     headers[name] = String(req.headers[name] ?? '');
   }
-  const signer = new SignatureV4({ credentials: expected.credentials, region, service, sha256: Sha256 });
+  const signer = new SignatureV4({ credentials, region, service, sha256: Sha256 });
   const signed = await signer.sign(
     {
       method: req.method ?? 'GET',
