@@ -9,11 +9,15 @@ export const EXAMPLE = {
   domainName: 'retail-profiles',
   runningStream: 'orders',
   stoppedStream: 'returns',
+  partnerDomain: 'partner-profiles',
+  partnerRole: 'arn:aws:iam::210987654321:role/ProfilesReader',
+  partnerExternalId: 'profiles-lookups',
 } as const;
 
 /**
  * An app as a user would write it: a stack that looks up streams of a domain it does not own (one
- * gated on RUNNING and a healthy destination, one plain, one that may be missing), a consumer stack
+ * gated on RUNNING and a healthy destination, one plain, one that may be missing, one in a partner
+ * account through an assumed role), a consumer stack
  * that reads the destination of the first, and a stack gated on a stream that has stopped.
  */
 export function exampleApp(outdir?: string): App {
@@ -36,6 +40,12 @@ export function exampleApp(outdir?: string): App {
     eventStreamName: 'archive',
     failIfMissing: false,
     waitTimeout: Duration.seconds(5),
+  });
+  new EventStreamLookup(lookups, 'Partner', {
+    domainName: EXAMPLE.partnerDomain,
+    eventStreamName: EXAMPLE.runningStream,
+    roleArn: EXAMPLE.partnerRole,
+    externalId: EXAMPLE.partnerExternalId,
   });
   new CfnOutput(lookups, 'ReturnsState', { value: returns.state });
 

@@ -7,7 +7,8 @@ import { rehearse, StepReport } from '../rehearsal/rehearse';
 
 /**
  * The main job: synthesize the example app, seed a local Customer Profiles with a sample domain
- * (one RUNNING stream with a HEALTHY destination, one STOPPED with an UNHEALTHY one), rehearse the
+ * (one RUNNING stream with a HEALTHY destination, one STOPPED with an UNHEALTHY one) and a partner
+ * account reached through an assumed role, rehearse the
  * deployment with the bundled handler from cdk.out, and print what CloudFormation would have seen.
  */
 async function main(): Promise<void> {
@@ -33,6 +34,15 @@ async function main(): Promise<void> {
           message: 'Kinesis stream retail-returns: AccessDeniedException on PutRecords',
         },
       });
+
+    // The partner account lets the lookup's role in, with the agreed external ID.
+    env.sts.addRole(EXAMPLE.partnerRole, { externalId: EXAMPLE.partnerExternalId });
+    env.profiles.putStream(EXAMPLE.partnerDomain, EXAMPLE.runningStream, {
+      eventStreamArn: `arn:aws:profile:${EXAMPLE.region}:210987654321:domains/${EXAMPLE.partnerDomain}/event-streams/${EXAMPLE.runningStream}`,
+      createdAt: new Date('2026-07-07T07:07:07Z'),
+      state: 'RUNNING',
+      destination: { uri: `arn:aws:kinesis:${EXAMPLE.region}:210987654321:stream/partner-orders`, status: 'HEALTHY' },
+    });
 
     const synthStarted = Date.now();
     const assembly = exampleApp(outdir).synth();
