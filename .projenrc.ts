@@ -126,6 +126,15 @@ for (const pattern of ['/lambda/', '/rosetta/', '/.ci/', '.jsii.tabl.json', '/cd
   project.addPackageIgnore(pattern);
 }
 
+// The integration test (test/integ.event-stream-lookup.ts) deploys nothing in the build: jest
+// synthesizes it and compares the result with the committed snapshot (test/integ-snapshot.test.ts).
+project.addTask('integ:snapshot', {
+  description: 'Rewrite the integration test snapshot (test/integ.event-stream-lookup.ts.snapshot)',
+  env: { INTEG_SNAPSHOT_UPDATE: '1' },
+  exec: 'jest --coverage=false test/integ-snapshot.test.ts',
+});
+project.addGitIgnore('/test/integ.event-stream-lookup.ts.snapshot/asset.*');
+
 project.addTask('demo', {
   description: 'The main job: synthesize the example app and rehearse its deployment locally',
   exec: 'ts-node --transpile-only --project test/tsconfig.json test/demo/main.ts',
