@@ -111,6 +111,30 @@ project.packageTask.reset();
 project.packageTask.spawn(project.tasks.tryFind('package:js')!);
 project.packageTask.spawn(codeOnly);
 
+// Every TypeScript snippet of README.md and of the API docs must compile (rosetta/ holds the
+// fixtures); the translations land in .jsii.tabl.json, which jsii-pacmak uses for the other languages.
+const rosetta = project.addTask('rosetta:extract', {
+  description: 'Compile every README and API-doc example with jsii-rosetta (strict) and translate it',
+  exec: 'jsii-rosetta extract --strict',
+});
+project.postCompileTask.spawn(rosetta);
+project.addGitIgnore('.jsii.tabl.json');
+
+// The npm tarball holds what consumers run and read: lib/, the bundled handler in assets/, .jsii,
+// README.md, API.md, LICENSE and package.json (test/package.test.ts checks the exact set).
+for (const pattern of ['/lambda/', '/rosetta/', '/.ci/', '.jsii.tabl.json', '/cdk.out/', '*.cdk.out/', '/.tmp/']) {
+  project.addPackageIgnore(pattern);
+}
+
+// The integration test (test/integ.event-stream-lookup.ts) deploys nothing in the build: jest
+// synthesizes it and compares the result with the committed snapshot (test/integ-snapshot.test.ts).
+project.addTask('integ:snapshot', {
+  description: 'Rewrite the integration test snapshot (test/integ.event-stream-lookup.ts.snapshot)',
+  env: { INTEG_SNAPSHOT_UPDATE: '1' },
+  exec: 'jest --coverage=false test/integ-snapshot.test.ts',
+});
+project.addGitIgnore('/test/integ.event-stream-lookup.ts.snapshot/asset.*');
+
 project.addTask('demo', {
   description: 'The main job: synthesize the example app and rehearse its deployment locally',
   exec: 'ts-node --transpile-only --project test/tsconfig.json test/demo/main.ts',

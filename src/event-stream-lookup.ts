@@ -2,7 +2,7 @@ import { CustomResource, Duration, Stack } from 'aws-cdk-lib';
 import * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import { Construct } from 'constructs';
 import { AttributeName, LookupProperties, RESOURCE_TYPE, TIMING } from './contract';
-import { EventStreamLookupProvider } from './provider';
+import { EventStreamLookupProvider, REFRESH_CONTEXT_KEY } from './provider';
 import { validateName, validateRegion, validateRole, validateWaitTimeout } from './validation';
 
 /**
@@ -116,6 +116,13 @@ export interface EventStreamLookupProps {
  * new CfnOutput(this, 'OrdersDestination', { value: orders.destinationUri });
  */
 export class EventStreamLookup extends Construct {
+  /**
+   * Context key that pins the trigger of `refreshOnEveryDeployment`: `cdk-event-stream-lookup:refresh-token`.
+   *
+   * Set it (for example to the commit id) to keep synth reproducible; unset, the synth time is used.
+   */
+  public static readonly REFRESH_CONTEXT_KEY: string = REFRESH_CONTEXT_KEY;
+
   /** ARN of the event stream. */
   public readonly eventStreamArn: string;
   /** ARN of the destination the stream delivers to (a Kinesis data stream). */

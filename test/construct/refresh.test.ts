@@ -40,4 +40,9 @@ describe('refreshOnEveryDeployment', () => {
       jest.useRealTimers();
     }
   });
+
+  test('the context key is a constant of the class too, for every jsii language', () => {
+    expect(EventStreamLookup.REFRESH_CONTEXT_KEY).toBe('cdk-event-stream-lookup:refresh-token');
+    expect(EventStreamLookup.REFRESH_CONTEXT_KEY).toBe(REFRESH_CONTEXT_KEY);
+  });
 });
