@@ -2,6 +2,7 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as zlib from 'zlib';
+import { Sha256 } from '@aws-crypto/sha256-js';
 import {
   AccessDeniedException,
   BadRequestException,
@@ -12,7 +13,6 @@ import {
   ResourceNotFoundException,
   ThrottlingException,
 } from '@aws-sdk/client-customer-profiles';
-import { Sha256 } from '@aws-crypto/sha256-js';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { CustomerProfilesStandIn, ERROR_STATUS, ErrorType, StandInStream } from './customer-profiles';
 import { TEST_CREDENTIALS } from './sigv4';
