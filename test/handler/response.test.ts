@@ -1,5 +1,5 @@
 import { GetEventStreamCommand } from '@aws-sdk/client-customer-profiles';
-import { CfnResponse, MAX_BODY_BYTES, putResponse, renderBody } from '../../lambda/respond';
+import { CfnResponse, MAX_BODY_BYTES, MAX_REASON_BYTES, putResponse, renderBody } from '../../lambda/respond';
 import { createEvent, KINESIS_ARN, stoppedStream } from '../fixtures/events';
 import { HandlerHarness } from '../fixtures/harness';
 import { ResponseReceiver } from '../stand-ins/response-receiver';
@@ -32,6 +32,23 @@ describe('renderBody keeps every response under the 4096-byte limit', () => {
     const body = renderBody({ ...base, Reason: '😀'.repeat(3000) });
     expect(Buffer.byteLength(body)).toBeLessThanOrEqual(MAX_BODY_BYTES);
     expect(JSON.parse(body).Reason).not.toContain('\uFFFD');
+  });
+
+  test('the Reason is cut last: huge ids never empty it (found by fuzzing)', () => {
+    const body = renderBody({ ...base, Status: 'FAILED', Reason: 'invalid lookup properties: DomainName (missing)', LogicalResourceId: 'L'.repeat(9000), PhysicalResourceId: 'P'.repeat(9000) });
+    const parsed = JSON.parse(body);
+    expect(Buffer.byteLength(body)).toBeLessThanOrEqual(MAX_BODY_BYTES);
+    expect(parsed.Reason).toBe('invalid lookup properties: DomainName (missing)');
+    expect(parsed.PhysicalResourceId).toMatch(/^P+\.\.\.\[truncated\]$/);
+  });
+
+  test('a huge attribute and a huge Reason leave both the Reason and the physical id non-empty (found by fuzzing)', () => {
+    const body = renderBody({ ...base, Reason: `found: ${' '.repeat(9000)}`, PhysicalResourceId: 'arn:'.padEnd(9000, 'x'), Data: { DomainName: 'd'.repeat(9000), Uri: 'u' } });
+    const parsed = JSON.parse(body);
+    expect(Buffer.byteLength(body)).toBeLessThanOrEqual(MAX_BODY_BYTES);
+    expect(parsed.Reason).toMatch(/^found: +\.\.\.\[truncated\]$/);
+    expect(Buffer.byteLength(JSON.stringify(parsed.Reason))).toBeLessThanOrEqual(MAX_REASON_BYTES);
+    expect(parsed.PhysicalResourceId.length).toBeGreaterThan(1000);
   });
 
   test('even absurd ids from a garbage event are cut to fit', () => {
