@@ -123,4 +123,11 @@ project.addTask('demo', {
   exec: 'ts-node --transpile-only --project test/tsconfig.json test/demo/main.ts',
 });
 
+// Not part of the build: this construct against AwsCustomResource (templates, synth time, cold
+// path). Writes test/bench/results.json and the README's Performance table.
+project.addTask('bench', {
+  description: 'Benchmark against AwsCustomResource: template limits, synth time, handler cold path',
+  exec: 'ts-node --transpile-only --project test/tsconfig.json test/bench/main.ts',
+});
+
 project.synth();
