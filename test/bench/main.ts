@@ -1,5 +1,6 @@
 import { execFile } from 'child_process';
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { Kind, LIMITS, measure, synthScale, TemplateFigures } from '../fixtures/scale';
 import { CustomerProfilesStandIn } from '../stand-ins/customer-profiles';
@@ -219,7 +220,7 @@ async function main(): Promise<void> {
   const table = markdown(templates, cold);
   const results = {
     node: process.version,
-    cpus: require('os').cpus().length,
+    cpus: os.cpus().length,
     synthRuns: SYNTH_RUNS,
     coldRuns: COLD_RUNS,
     limits: LIMITS,

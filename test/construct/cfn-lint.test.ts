@@ -72,8 +72,8 @@ function lintFindings(lint: string, files: string[]): Promise<string[]> {
   return new Promise((resolve) => {
     execFile(lint, ['--format', 'parseable', '--', ...files], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
       const status = (error as { code?: unknown } | null)?.code;
-      // Exit codes: 0 clean, 2 errors, 4 warnings, 8 informational (bit flags); anything else is a crash.
-      const crashed = typeof status === 'number' && (status & ~(2 | 4 | 8)) !== 0;
+      // Exit codes: 0 clean, or the sum of 2 (errors), 4 (warnings), 8 (informational); anything else is a crash.
+      const crashed = typeof status === 'number' && ![0, 2, 4, 6, 8, 10, 12, 14].includes(status);
       const findings = stdout.split('\n').filter((line) => /:[EW]\d{4}:/.test(line));
       resolve(crashed || (error && typeof status !== 'number') ? [...findings, `cfn-lint failed (${String(status)}): ${stderr}`] : findings);
     });

@@ -137,7 +137,8 @@ const sdkError = fc.record({
   status: fc.oneof(fc.constant(undefined), fc.integer({ min: 100, max: 599 }), odd),
   attempts: fc.oneof(fc.constant(undefined), fc.nat(10), odd),
   code: fc.oneof(fc.constant(undefined), fc.constantFrom('ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND'), fc.string({ maxLength: 10 })),
-}).map(({ name, message, status, attempts, code }) => Object.assign(new Error(message), { name, code, $metadata: { httpStatusCode: status, attempts } }));
+}).map(({ name, message, status, attempts, code }) =>
+  Object.assign(new Error(message), { name, code, $metadata: { httpStatusCode: status, attempts } }));
 /** Things that are thrown but are not errors. */
 const notAnError = fc.oneof(odd, fc.constant(undefined), fc.constant(Object.create(null)), fc.constant({ toString: () => { throw new Error('unprintable'); } }));
 
