@@ -8,6 +8,8 @@ import * as https from 'https';
 
 /** CloudFormation rejects bodies of 4096 bytes or more; keep a margin. */
 export const MAX_BODY_BYTES = 4000;
+/** A Reason longer than this is cut first: it must leave room for the ids, which must not be emptied. */
+export const MAX_REASON_BYTES = 1500;
 
 /** What CloudFormation expects back. */
 export interface CfnResponse {
@@ -22,52 +24,44 @@ export interface CfnResponse {
 }
 
 /**
- * Serializes the response within MAX_BODY_BYTES. The Reason is cut first (keeping its first 256
- * characters), then the destination message, then the rest of the Reason, then any other text,
- * each only as far as needed and marked as cut.
+ * Serializes the response within MAX_BODY_BYTES: a Reason is first cut to MAX_REASON_BYTES; then
+ * the destination message goes first, then the other attributes, then the ids, each cut (with a
+ * marker) only as far as needed. The Reason, what CloudFormation shows a person, goes last, so it
+ * is never emptied for the sake of other text, and the physical id keeps room enough not to be.
  */
 export function renderBody(response: CfnResponse): string {
   const r: CfnResponse = { ...response, Data: response.Data ? { ...response.Data } : undefined };
   const size = () => Buffer.byteLength(JSON.stringify(r), 'utf8');
-  type Field = [get: () => string, set: (v: string) => void, keep: number];
-  const reason = (keep: number): Field => [() => r.Reason, (v) => (r.Reason = v), keep];
-  const data = (k: string): Field => [() => r.Data![k], (v) => (r.Data![k] = v), 0];
-  const fields: Field[] = [
-    reason(256),
-    ...(r.Data && 'DestinationMessage' in r.Data ? [data('DestinationMessage')] : []),
-    reason(0),
-    ...Object.keys(r.Data ?? {}).map(data),
-    [() => r.LogicalResourceId, (v) => (r.LogicalResourceId = v), 0],
-    [() => r.PhysicalResourceId, (v) => (r.PhysicalResourceId = v), 0],
-    [() => r.RequestId, (v) => (r.RequestId = v), 0],
-    [() => r.StackId, (v) => (r.StackId = v), 0],
+  truncateToFit(r.Reason, (v) => (r.Reason = v), () => Buffer.byteLength(JSON.stringify(r.Reason), 'utf8'), MAX_REASON_BYTES);
+  const fields: Array<[get: () => string, set: (v: string) => void]> = [
+    [() => r.Data?.DestinationMessage ?? '', (v) => r.Data && (r.Data.DestinationMessage = v)],
+    ...Object.keys(r.Data ?? {}).map((k): [() => string, (v: string) => void] => [() => r.Data![k], (v) => (r.Data![k] = v)]),
+    [() => r.LogicalResourceId, (v) => (r.LogicalResourceId = v)],
+    [() => r.RequestId, (v) => (r.RequestId = v)],
+    [() => r.StackId, (v) => (r.StackId = v)],
+    [() => r.PhysicalResourceId, (v) => (r.PhysicalResourceId = v)],
+    [() => r.Reason, (v) => (r.Reason = v)],
   ];
-  for (const [get, set, keep] of fields) {
-    if (size() <= MAX_BODY_BYTES) {
-      break;
-    }
-    truncateToFit(get(), set, size, keep);
+  for (const [get, set] of fields) {
+    truncateToFit(get(), set, size, MAX_BODY_BYTES);
   }
   return JSON.stringify(r);
 }
 
-/**
- * Sets the longest prefix of `value` (whole code points, plus a marker, at least `keep` of them)
- * that fits; the shortest allowed prefix when none does, or '' when `keep` is 0.
- */
-function truncateToFit(value: string, set: (v: string) => void, size: () => number, keep: number): void {
-  const chars = Array.from(value);
-  if (chars.length <= keep) {
+/** Sets the longest prefix of `value` (whole code points, plus a marker) that fits, or '' if none does. */
+function truncateToFit(value: string, set: (v: string) => void, size: () => number, limit: number): void {
+  if (size() <= limit) {
     return;
   }
+  const chars = Array.from(value);
   const candidate = (n: number) => (n >= chars.length ? value : `${chars.slice(0, n).join('')}...[truncated]`);
-  let best = keep === 0 ? '' : candidate(keep);
-  let low = keep;
+  let best = '';
+  let low = 0;
   let high = chars.length;
   while (low <= high) {
     const mid = Math.floor((low + high) / 2);
     set(candidate(mid));
-    if (size() <= MAX_BODY_BYTES) {
+    if (size() <= limit) {
       best = candidate(mid);
       low = mid + 1;
     } else {

@@ -1,4 +1,4 @@
-import { CustomResource, Duration, Stack } from 'aws-cdk-lib';
+import { CfnResource, CustomResource, Duration, Stack } from 'aws-cdk-lib';
 import * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import { Construct } from 'constructs';
 import { AttributeName, LookupProperties, RESOURCE_TYPE, TIMING } from './contract';
@@ -186,6 +186,11 @@ export class EventStreamLookup extends Construct {
     });
     // Delete must still find the permissions (and the log stream) in place.
     this.resource.node.addDependency(provider.permissions);
+    // `Delete` is CloudFormation's default for both policies: rendering them only costs template
+    // bytes (55 per lookup, a tenth of a lookup's share of the template at hundreds of lookups).
+    const cfn = this.resource.node.defaultChild as CfnResource;
+    cfn.cfnOptions.deletionPolicy = undefined;
+    cfn.cfnOptions.updateReplacePolicy = undefined;
 
     this.eventStreamArn = this.attribute('EventStreamArn');
     this.destinationUri = this.attribute('Uri');

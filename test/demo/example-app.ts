@@ -1,5 +1,6 @@
 import { App, CfnOutput, Duration, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { EventStreamLookup, EventStreamState, REFRESH_CONTEXT_KEY } from '../../src';
 
 /** The domain and streams the example looks up (the demo seeds its stand-in with them). */
@@ -52,7 +53,8 @@ export function exampleApp(outdir?: string): App {
   const consumer = new Stack(app, 'OrdersConsumer', { env });
   const reader = new iam.Role(consumer, 'Reader', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
   orders.destinationStream.grantRead(reader);
-  new CfnOutput(consumer, 'OrdersStreamArn', { value: orders.eventStreamArn });
+  // Used in the consumer, not re-exported: an output of an import is redundant (cfn-lint W6001).
+  new ssm.StringParameter(consumer, 'OrdersStreamArn', { stringValue: orders.eventStreamArn });
 
   // This one must not deploy while the returns stream is stopped.
   const gated = new Stack(app, 'ReturnsConsumer', { env });

@@ -1,5 +1,5 @@
 import { GetEventStreamCommand } from '@aws-sdk/client-customer-profiles';
-import { CfnResponse, MAX_BODY_BYTES, putResponse, renderBody } from '../../lambda/respond';
+import { CfnResponse, MAX_BODY_BYTES, MAX_REASON_BYTES, putResponse, renderBody } from '../../lambda/respond';
 import { createEvent, KINESIS_ARN, stoppedStream } from '../fixtures/events';
 import { HandlerHarness } from '../fixtures/harness';
 import { ResponseReceiver } from '../stand-ins/response-receiver';
@@ -32,6 +32,23 @@ describe('renderBody keeps every response under the 4096-byte limit', () => {
     const body = renderBody({ ...base, Reason: '😀'.repeat(3000) });
     expect(Buffer.byteLength(body)).toBeLessThanOrEqual(MAX_BODY_BYTES);
     expect(JSON.parse(body).Reason).not.toContain('\uFFFD');
+  });
+
+  test('the Reason is cut last: huge ids never empty it (found by fuzzing)', () => {
+    const body = renderBody({ ...base, Status: 'FAILED', Reason: 'invalid lookup properties: DomainName (missing)', LogicalResourceId: 'L'.repeat(9000), PhysicalResourceId: 'P'.repeat(9000) });
+    const parsed = JSON.parse(body);
+    expect(Buffer.byteLength(body)).toBeLessThanOrEqual(MAX_BODY_BYTES);
+    expect(parsed.Reason).toBe('invalid lookup properties: DomainName (missing)');
+    expect(parsed.PhysicalResourceId).toMatch(/^P+\.\.\.\[truncated\]$/);
+  });
+
+  test('a huge attribute and a huge Reason leave both the Reason and the physical id non-empty (found by fuzzing)', () => {
+    const body = renderBody({ ...base, Reason: `found: ${' '.repeat(9000)}`, PhysicalResourceId: 'arn:'.padEnd(9000, 'x'), Data: { DomainName: 'd'.repeat(9000), Uri: 'u' } });
+    const parsed = JSON.parse(body);
+    expect(Buffer.byteLength(body)).toBeLessThanOrEqual(MAX_BODY_BYTES);
+    expect(parsed.Reason).toMatch(/^found: +\.\.\.\[truncated\]$/);
+    expect(Buffer.byteLength(JSON.stringify(parsed.Reason))).toBeLessThanOrEqual(MAX_REASON_BYTES);
+    expect(parsed.PhysicalResourceId.length).toBeGreaterThan(1000);
   });
 
   test('even absurd ids from a garbage event are cut to fit', () => {
@@ -97,18 +114,18 @@ describe('putResponse', () => {
 });
 
 describe('renderBody priorities', () => {
-  test('on SUCCESS a long Reason is cut before the destination message', () => {
+  test('a long Reason is capped, so the attributes keep their room', () => {
     const body = renderBody({ ...base, Reason: 'r'.repeat(3000), Data: { DestinationMessage: 'm'.repeat(1000) } });
     const parsed = JSON.parse(body);
     expect(parsed.Data.DestinationMessage).toBe('m'.repeat(1000));
     expect(parsed.Reason).toMatch(/^r+\.\.\.\[truncated\]$/);
-    expect(Buffer.byteLength(body)).toBeGreaterThan(MAX_BODY_BYTES - 20); // cut only as far as needed
+    expect(Buffer.byteLength(JSON.stringify(parsed.Reason))).toBeLessThanOrEqual(MAX_REASON_BYTES);
   });
 
-  test('the Reason keeps its first 256 characters unless nothing else can give way', () => {
-    const body = renderBody({ ...base, Reason: 'r'.repeat(3000), Data: { DestinationMessage: '"'.repeat(1900) } });
+  test('within its cap the Reason is cut last: the destination message gives way first', () => {
+    const body = renderBody({ ...base, Reason: 'r'.repeat(1000), Data: { DestinationMessage: '"'.repeat(1900) } });
     const parsed = JSON.parse(body);
-    expect(parsed.Reason.startsWith('r'.repeat(256))).toBe(true);
+    expect(parsed.Reason).toBe('r'.repeat(1000));
     expect(parsed.Data.DestinationMessage).toMatch(/^"+\.\.\.\[truncated\]$/);
     expect(Buffer.byteLength(body)).toBeLessThanOrEqual(MAX_BODY_BYTES);
   });

@@ -1,0 +1,242 @@
+import { execFile } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { Kind, LIMITS, measure, synthScale, TemplateFigures } from '../fixtures/scale';
+import { CustomerProfilesStandIn } from '../stand-ins/customer-profiles';
+import { ResponseReceiver } from '../stand-ins/response-receiver';
+import { TEST_CREDENTIALS } from '../stand-ins/sigv4';
+
+/**
+ * `npx projen bench`: this construct against AwsCustomResource doing the same GetEventStream
+ * lookups. Template figures and synth time per stack size, the handler's cold path, bundle sizes.
+ * Prints a markdown table, writes test/bench/results.json and the README's Performance table.
+ * Not part of the build; no test asserts a time.
+ */
+
+const ROOT = path.join(__dirname, '..', '..');
+const SIZES = [1, 10, 100, 400];
+const SYNTH_RUNS = Number(process.env.BENCH_SYNTH_RUNS ?? 3);
+const COLD_RUNS = Number(process.env.BENCH_COLD_RUNS ?? 9);
+const KINDS: Kind[] = ['EventStreamLookup', 'AwsCustomResource'];
+
+const HANDLERS: Record<Kind, string> = {
+  EventStreamLookup: path.join(ROOT, 'assets', 'lambda', 'index', 'index.js'),
+  AwsCustomResource: path.join(ROOT, 'node_modules', 'aws-cdk-lib', 'custom-resource-handlers', 'dist', 'custom-resources', 'aws-custom-resource-handler', 'index.js'),
+};
+
+interface TemplateRow extends TemplateFigures {
+  readonly kind: Kind;
+  readonly lookups: number;
+  readonly synthMillis: number;
+  readonly withinLimits: { resources: boolean; templateBytes: boolean; rolePolicyChars: boolean };
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+function templateRows(): TemplateRow[] {
+  // Warm-up: the first synth of a process pays for loading aws-cdk-lib's modules.
+  KINDS.forEach((kind) => synthScale(kind, 2, 1));
+  const rows: TemplateRow[] = [];
+  for (const lookups of SIZES) {
+    for (const kind of KINDS) {
+      const runs = Array.from({ length: SYNTH_RUNS }, () => synthScale(kind, lookups, 1));
+      const figures = measure(runs[0].template);
+      rows.push({
+        kind,
+        lookups,
+        ...figures,
+        synthMillis: median(runs.map((r) => r.millis)),
+        withinLimits: {
+          resources: figures.resources <= LIMITS.resources,
+          templateBytes: figures.templateBytes < LIMITS.templateBytes,
+          rolePolicyChars: figures.largestRolePolicyChars < LIMITS.rolePolicyChars,
+        },
+      });
+      process.stderr.write(`synth ${kind} x${lookups}: ${rows[rows.length - 1].synthMillis.toFixed(0)} ms\n`);
+    }
+  }
+  return rows;
+}
+
+/** The first lookup's Create event, as each construct's template would have CloudFormation send it. */
+function createEvent(kind: Kind, responseUrl: string): Record<string, unknown> {
+  const common = {
+    RequestType: 'Create',
+    ResponseURL: responseUrl,
+    StackId: 'arn:aws:cloudformation:us-east-1:123456789012:stack/Bench/00000000-0000-4000-8000-000000000000',
+    RequestId: '00000000-0000-4000-8000-000000000001',
+    LogicalResourceId: 'Orders',
+  };
+  if (kind === 'EventStreamLookup') {
+    return { ...common, ResourceType: 'Custom::EventStreamLookup', ResourceProperties: { ServiceToken: 'arn', DomainName: 'retail-profiles', EventStreamName: 'orders' } };
+  }
+  const call = {
+    service: 'CustomerProfiles',
+    action: 'getEventStream',
+    parameters: { DomainName: 'retail-profiles', EventStreamName: 'orders' },
+    physicalResourceId: { id: 'retail-profiles/orders' },
+  };
+  return { ...common, ResourceType: 'Custom::AWS', ResourceProperties: { ServiceToken: 'arn', Create: JSON.stringify(call), InstallLatestAwsSdk: 'false' } };
+}
+
+interface ColdRow {
+  readonly kind: Kind;
+  readonly runs: number;
+  readonly medianMillis: number;
+  readonly medianLoadMillis: number;
+  readonly minMillis: number;
+  readonly maxMillis: number;
+  readonly handlerBytes: number;
+  readonly sdkBytesLoadedFromRuntime: number;
+}
+
+function runNode(args: string[], env: NodeJS.ProcessEnv): Promise<{ millis: number; loadMillis: number }> {
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, args, { env, cwd: ROOT, timeout: 60_000 }, (error, stdout, stderr) => {
+      if (error) {
+        reject(new Error(`${error.message}\n${stderr}`));
+      } else {
+        resolve(JSON.parse(stdout.trim().split('\n').pop()!));
+      }
+    });
+  });
+}
+
+/** Bytes of a package's CommonJS build (what `require` reads), for a handler that loads it at run time. */
+function dirBytes(dir: string): number {
+  return fs.readdirSync(dir, { withFileTypes: true }).reduce((sum, e) => {
+    const p = path.join(dir, e.name);
+    return sum + (e.isDirectory() ? dirBytes(p) : e.name.endsWith('.js') ? fs.statSync(p).size : 0);
+  }, 0);
+}
+
+async function coldRows(): Promise<ColdRow[]> {
+  const standIn = await CustomerProfilesStandIn.start();
+  standIn.putStream('retail-profiles', 'orders', {
+    createdAt: new Date('2026-01-15T10:00:00Z'),
+    state: 'RUNNING',
+    destination: { uri: 'arn:aws:kinesis:us-east-1:123456789012:stream/retail-orders', status: 'HEALTHY' },
+  });
+  // CloudFormation's ResponseURL is HTTPS; the children trust the receiver's certificate.
+  const receiver = await ResponseReceiver.start({ tls: true });
+  const port = new URL(receiver.issueUrl()).port;
+  const env = {
+    PATH: process.env.PATH,
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: TEST_CREDENTIALS.secretAccessKey,
+    AWS_SESSION_TOKEN: TEST_CREDENTIALS.sessionToken,
+    AWS_ENDPOINT_URL_CUSTOMER_PROFILES: standIn.endpoint,
+    NODE_EXTRA_CA_CERTS: receiver.caFile,
+    BENCH_RECEIVER_PORT: port,
+  };
+  const script = path.join(__dirname, 'cold-start.js');
+  const results: Record<Kind, Array<{ millis: number; loadMillis: number }>> = { EventStreamLookup: [], AwsCustomResource: [] };
+  try {
+    // Interleaved, so that both see the same machine state.
+    for (let run = 0; run < COLD_RUNS; run++) {
+      for (const kind of KINDS) {
+        const url = receiver.issueUrl();
+        const result = await runNode([script, HANDLERS[kind], JSON.stringify(createEvent(kind, url))], env);
+        const responses = receiver.responsesFor(url);
+        if (responses.length !== 1 || responses[0].json.Status !== 'SUCCESS') {
+          throw new Error(`${kind}: expected one SUCCESS response, got ${JSON.stringify(responses.map((r) => r.json))}`);
+        }
+        results[kind].push(result);
+      }
+    }
+    if (standIn.requests.some((r) => r.signingProblem)) {
+      throw new Error('a request to the stand-in was not signed correctly');
+    }
+  } finally {
+    await receiver.stop();
+    await standIn.stop();
+  }
+  const sdkDir = path.join(ROOT, 'node_modules', '@aws-sdk', 'client-customer-profiles', 'dist-cjs');
+  return KINDS.map((kind) => ({
+    kind,
+    runs: COLD_RUNS,
+    medianMillis: median(results[kind].map((r) => r.millis)),
+    medianLoadMillis: median(results[kind].map((r) => r.loadMillis)),
+    minMillis: Math.min(...results[kind].map((r) => r.millis)),
+    maxMillis: Math.max(...results[kind].map((r) => r.millis)),
+    handlerBytes: fs.statSync(HANDLERS[kind]).size,
+    sdkBytesLoadedFromRuntime: kind === 'AwsCustomResource' ? dirBytes(sdkDir) : 0,
+  }));
+}
+
+const yes = (ok: boolean) => (ok ? 'yes' : '**no**');
+const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
+
+function markdown(templates: TemplateRow[], cold: ColdRow[]): string {
+  const lines = [
+    '| lookups | construct | resources | template | largest role policy | synth (median) | ≤ 500 resources | < 1 MB | < 10,240 chars |',
+    '|---:|---|---:|---:|---:|---:|:-:|:-:|:-:|',
+    ...templates.map((r) => `| ${r.lookups} | ${r.kind} | ${r.resources} | ${kb(r.templateBytes)} | ${r.largestRolePolicyChars.toLocaleString('en-US')} chars | ${r.synthMillis.toFixed(0)} ms | ${yes(r.withinLimits.resources)} | ${yes(r.withinLimits.templateBytes)} | ${yes(r.withinLimits.rolePolicyChars)} |`),
+    '',
+    '| handler | cold path: load + first lookup (median) | of which module load | min / max | bundle | SDK loaded from the runtime |',
+    '|---|---:|---:|---:|---:|---:|',
+    ...cold.map((r) => `| ${r.kind} | ${r.medianMillis.toFixed(0)} ms | ${r.medianLoadMillis.toFixed(0)} ms | ${r.minMillis.toFixed(0)} / ${r.maxMillis.toFixed(0)} ms | ${kb(r.handlerBytes)} | ${r.sdkBytesLoadedFromRuntime ? kb(r.sdkBytesLoadedFromRuntime) : 'none (bundled)'} |`),
+  ];
+  const ours = cold.find((r) => r.kind === 'EventStreamLookup')!;
+  const theirs = cold.find((r) => r.kind === 'AwsCustomResource')!;
+  const perLookup = (kind: Kind) => {
+    const a = templates.find((r) => r.kind === kind && r.lookups === 100)!;
+    const b = templates.find((r) => r.kind === kind && r.lookups === 400)!;
+    return (b.templateBytes - a.templateBytes) / 300;
+  };
+  lines.push(
+    '',
+    `Cold path ratio: ${(ours.medianMillis / theirs.medianMillis).toFixed(2)}x AwsCustomResource's (median of ${ours.runs} fresh \`node\` processes each). ` +
+      `Template bytes per lookup (100 to 400 lookups): ${perLookup('EventStreamLookup').toFixed(0)} against ${perLookup('AwsCustomResource').toFixed(0)} (${(perLookup('EventStreamLookup') / perLookup('AwsCustomResource')).toFixed(2)}x).`,
+  );
+  return lines.join('\n');
+}
+
+/** Replaces the README's table between its bench markers. */
+function updateReadme(table: string): void {
+  const file = path.join(ROOT, 'README.md');
+  const readme = fs.readFileSync(file, 'utf8');
+  const start = '<!-- bench:start -->';
+  const end = '<!-- bench:end -->';
+  const from = readme.indexOf(start);
+  const to = readme.indexOf(end);
+  if (from < 0 || to < from) {
+    process.stderr.write('README.md has no bench markers; not updated\n');
+    return;
+  }
+  fs.writeFileSync(file, `${readme.slice(0, from + start.length)}\n${table}\n${readme.slice(to)}`);
+}
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  const templates = templateRows();
+  const cold = await coldRows();
+  const table = markdown(templates, cold);
+  const results = {
+    node: process.version,
+    cpus: os.cpus().length,
+    synthRuns: SYNTH_RUNS,
+    coldRuns: COLD_RUNS,
+    limits: LIMITS,
+    templates,
+    coldPath: cold,
+    coldPathRatio: cold[0].medianMillis / cold[1].medianMillis,
+  };
+  fs.writeFileSync(path.join(__dirname, 'results.json'), `${JSON.stringify(results, undefined, 2)}\n`);
+  if (process.env.BENCH_NO_README !== '1') {
+    updateReadme(table);
+  }
+  console.log(table);
+  console.log(`\n(${((Date.now() - started) / 1000).toFixed(0)} s; figures in test/bench/results.json)`);
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exitCode = 1;
+});

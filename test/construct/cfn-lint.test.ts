@@ -1,0 +1,116 @@
+import { execFile, spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import { App, CfnParameter, Duration, Stack } from 'aws-cdk-lib';
+import { EventStreamLookup, EventStreamState } from '../../src';
+import { exampleApp } from '../demo/example-app';
+import { scaleStack, tempOutdir } from '../fixtures/scale';
+import { ENV, testApp } from '../fixtures/stacks';
+
+/**
+ * cfn-lint (1.x) finds no error and no warning in the templates of the example app and of
+ * representative test apps. `.ci/run` makes sure it is installed.
+ */
+
+/** cfn-lint on PATH, or in pyenv's shims. */
+function cfnLint(): string {
+  for (const candidate of ['cfn-lint', '/root/.pyenv/shims/cfn-lint']) {
+    if (spawnSync(candidate, ['--version'], { encoding: 'utf8' }).status === 0) {
+      return candidate;
+    }
+  }
+  throw new Error('cfn-lint is not installed (looked on PATH and in /root/.pyenv/shims): install cfn-lint 1.x, e.g. "pip install cfn-lint".');
+}
+
+/** Synthesizes the app into `dir` and returns its template files. */
+function templatesOf(app: App): string[] {
+  const assembly = app.synth();
+  return assembly.stacks.map((s) => path.join(assembly.directory, s.templateFile));
+}
+
+/** Copies templates into one directory under readable names. */
+function collect(dir: string, name: string, files: string[]): string[] {
+  return files.map((file) => {
+    const target = path.join(dir, `${name}-${path.basename(file)}`);
+    fs.copyFileSync(file, target);
+    return target;
+  });
+}
+
+/** A plain, a gated and waiting, a cross-region and a cross-account lookup; and one of parameters. */
+function representativeApp(): App {
+  const app = testApp();
+  const stack = new Stack(app, 'Consumer', { env: ENV });
+  new EventStreamLookup(stack, 'Orders', { domainName: 'retail-profiles', eventStreamName: 'orders' });
+  new EventStreamLookup(stack, 'Returns', {
+    domainName: 'retail-profiles',
+    eventStreamName: 'returns',
+    requiredState: EventStreamState.RUNNING,
+    requireHealthyDestination: true,
+    waitTimeout: Duration.minutes(14),
+    refreshOnEveryDeployment: true,
+  });
+  new EventStreamLookup(stack, 'Europe', { domainName: 'eu-profiles', eventStreamName: 'orders', region: 'eu-west-1' });
+  new EventStreamLookup(stack, 'Partner', {
+    domainName: 'partner-profiles',
+    eventStreamName: 'orders',
+    roleArn: 'arn:aws:iam::210987654321:role/ProfilesReader',
+    externalId: 'consumer-stack',
+    failIfMissing: false,
+  });
+  // An environment-agnostic stack whose names are parameters (checked at deploy time).
+  const agnostic = new Stack(app, 'Agnostic');
+  new EventStreamLookup(agnostic, 'Param', {
+    domainName: new CfnParameter(agnostic, 'Domain').valueAsString,
+    eventStreamName: new CfnParameter(agnostic, 'Stream').valueAsString,
+  });
+  return app;
+}
+
+/** Runs cfn-lint on the files; resolves to its E and W findings (and a note if it failed to run). */
+function lintFindings(lint: string, files: string[]): Promise<string[]> {
+  return new Promise((resolve) => {
+    execFile(lint, ['--format', 'parseable', '--', ...files], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+      const status = (error as { code?: unknown } | null)?.code;
+      // Exit codes: 0 clean, or the sum of 2 (errors), 4 (warnings), 8 (informational); anything else is a crash.
+      const crashed = typeof status === 'number' && ![0, 2, 4, 6, 8, 10, 12, 14].includes(status);
+      const findings = stdout.split('\n').filter((line) => /:[EW]\d{4}:/.test(line));
+      resolve(crashed || (error && typeof status !== 'number') ? [...findings, `cfn-lint failed (${String(status)}): ${stderr}`] : findings);
+    });
+  });
+}
+
+test('cfn-lint finds no errors or warnings', async () => {
+  const lint = cfnLint();
+  const dir = tempOutdir('esl-cfn-lint-');
+  try {
+    const small = [
+      ...collect(dir, 'example', templatesOf(exampleApp(path.join(dir, 'example.out')))),
+      ...collect(dir, 'representative', templatesOf(representativeApp())),
+      // 120 lookups over 120 domains: compacted to one pattern per region.
+      ...collect(dir, 'region', templatesOf(scaleStack('EventStreamLookup', 120, 120, path.join(dir, 'region.out')).app)),
+    ];
+    // 400 lookups over 8 domains: exact ARNs and per-domain patterns side by side.
+    const large = collect(dir, 'scale', templatesOf(scaleStack('EventStreamLookup', 400, 8, path.join(dir, 'scale.out')).app));
+    expect(small.length + large.length).toBe(6);
+    // Two processes: cfn-lint takes seconds per large template.
+    const findings = (await Promise.all([lintFindings(lint, small), lintFindings(lint, large)])).flat();
+    expect(findings).toEqual([]);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}, 120_000);
+
+test('cfn-lint is live: it reports a broken template', () => {
+  const lint = cfnLint();
+  const dir = tempOutdir('esl-cfn-lint-');
+  try {
+    const file = path.join(dir, 'broken.json');
+    fs.writeFileSync(file, JSON.stringify({ Resources: { Bad: { Type: 'AWS::Lambda::Function', Properties: { Runtime: 'nodejs4.3' } } } }));
+    const result = spawnSync(lint, ['--format', 'parseable', '--', file], { encoding: 'utf8' });
+    expect(result.status).not.toBe(0);
+    expect(result.stdout).toMatch(/:E\d{4}:/);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
