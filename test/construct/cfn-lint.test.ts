@@ -2,10 +2,10 @@ import { execFile, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { App, CfnParameter, Duration, Stack } from 'aws-cdk-lib';
-import { EventStreamLookup, EventStreamState } from '../../src';
+import { EventStreamLookup } from '../../src';
 import { exampleApp } from '../demo/example-app';
 import { scaleStack, tempOutdir } from '../fixtures/scale';
-import { ENV, testApp } from '../fixtures/stacks';
+import { addRepresentativeLookups, ENV, testApp } from '../fixtures/stacks';
 
 /**
  * cfn-lint (1.x) finds no error and no warning in the templates of the example app and of
@@ -41,23 +41,7 @@ function collect(dir: string, name: string, files: string[]): string[] {
 function representativeApp(): App {
   const app = testApp();
   const stack = new Stack(app, 'Consumer', { env: ENV });
-  new EventStreamLookup(stack, 'Orders', { domainName: 'retail-profiles', eventStreamName: 'orders' });
-  new EventStreamLookup(stack, 'Returns', {
-    domainName: 'retail-profiles',
-    eventStreamName: 'returns',
-    requiredState: EventStreamState.RUNNING,
-    requireHealthyDestination: true,
-    waitTimeout: Duration.minutes(14),
-    refreshOnEveryDeployment: true,
-  });
-  new EventStreamLookup(stack, 'Europe', { domainName: 'eu-profiles', eventStreamName: 'orders', region: 'eu-west-1' });
-  new EventStreamLookup(stack, 'Partner', {
-    domainName: 'partner-profiles',
-    eventStreamName: 'orders',
-    roleArn: 'arn:aws:iam::210987654321:role/ProfilesReader',
-    externalId: 'consumer-stack',
-    failIfMissing: false,
-  });
+  addRepresentativeLookups(stack, Duration.minutes(14));
   // An environment-agnostic stack whose names are parameters (checked at deploy time).
   const agnostic = new Stack(app, 'Agnostic');
   new EventStreamLookup(agnostic, 'Param', {

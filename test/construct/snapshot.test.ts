@@ -1,28 +1,11 @@
-import { CfnOutput, Duration, Stack } from 'aws-cdk-lib';
+import { CfnOutput, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { EventStreamLookup, EventStreamState } from '../../src';
-import { ENV, testApp } from '../fixtures/stacks';
+import { addRepresentativeLookups, ENV, testApp } from '../fixtures/stacks';
 
-/** A representative consumer: a plain lookup, a gated one that waits, a cross-region one, a cross-account one. */
+/** The representative lookups, and an output that reads one of them. */
 function representativeStack(): Stack {
   const stack = new Stack(testApp(), 'Consumer', { env: ENV });
-  const orders = new EventStreamLookup(stack, 'Orders', { domainName: 'retail-profiles', eventStreamName: 'orders' });
-  new EventStreamLookup(stack, 'Returns', {
-    domainName: 'retail-profiles',
-    eventStreamName: 'returns',
-    requiredState: EventStreamState.RUNNING,
-    requireHealthyDestination: true,
-    waitTimeout: Duration.minutes(5),
-    refreshOnEveryDeployment: true,
-  });
-  new EventStreamLookup(stack, 'Europe', { domainName: 'eu-profiles', eventStreamName: 'orders', region: 'eu-west-1' });
-  new EventStreamLookup(stack, 'Partner', {
-    domainName: 'partner-profiles',
-    eventStreamName: 'orders',
-    roleArn: 'arn:aws:iam::210987654321:role/ProfilesReader',
-    externalId: 'consumer-stack',
-    failIfMissing: false,
-  });
+  const orders = addRepresentativeLookups(stack);
   new CfnOutput(stack, 'OrdersDestination', { value: orders.destinationUri });
   return stack;
 }

@@ -14,15 +14,7 @@ import { HandlerHarness } from '../fixtures/harness';
 // Thousands of invocations per property: seconds, not the default 5.
 jest.setTimeout(120_000);
 
-let h: HandlerHarness;
-beforeAll(async () => {
-  h = await HandlerHarness.start();
-});
-afterAll(async () => h.stop());
-beforeEach(() => {
-  h.reset();
-  process.env.AWS_REGION = 'us-east-1';
-});
+const h = HandlerHarness.forEachTest();
 
 const CFN_LIMIT = 4096;
 

@@ -4,15 +4,7 @@ import { backoffMs } from '../../lambda/lookup';
 import { createEvent, runningStream, stoppedStream } from '../fixtures/events';
 import { HandlerHarness } from '../fixtures/harness';
 
-let h: HandlerHarness;
-beforeAll(async () => {
-  h = await HandlerHarness.start();
-});
-afterAll(async () => h.stop());
-beforeEach(() => {
-  h.reset();
-  process.env.AWS_REGION = 'us-east-1';
-});
+const h = HandlerHarness.forEachTest();
 
 describe('requirements', () => {
   test('a STOPPED stream fails a RUNNING requirement, saying what was required and found', async () => {

@@ -10,15 +10,7 @@ import { ATTRIBUTE_NAMES } from '../../src/contract';
 import { createEvent, deleteEvent, KINESIS_ARN, runningStream, STACK_ID, STREAM_ARN, updateEvent } from '../fixtures/events';
 import { HandlerHarness } from '../fixtures/harness';
 
-let h: HandlerHarness;
-beforeAll(async () => {
-  h = await HandlerHarness.start();
-});
-afterAll(async () => h.stop());
-beforeEach(() => {
-  h.reset();
-  process.env.AWS_REGION = 'us-east-1';
-});
+const h = HandlerHarness.forEachTest();
 
 const meta = { $metadata: {} };
 

@@ -4,15 +4,7 @@ import { parseSpec } from '../../lambda/request';
 import { createEvent, runningStream } from '../fixtures/events';
 import { HandlerHarness } from '../fixtures/harness';
 
-let h: HandlerHarness;
-beforeAll(async () => {
-  h = await HandlerHarness.start();
-});
-afterAll(async () => h.stop());
-beforeEach(() => {
-  h.reset();
-  process.env.AWS_REGION = 'us-east-1';
-});
+const h = HandlerHarness.forEachTest();
 
 describe('malformed events answer FAILED with a clear Reason, never throw', () => {
   test.each([

@@ -58,15 +58,7 @@ describe('renderBody keeps every response under the 4096-byte limit', () => {
 });
 
 describe('the handler with an oversized stream', () => {
-  let h: HandlerHarness;
-  beforeAll(async () => {
-    h = await HandlerHarness.start();
-  });
-  afterAll(async () => h.stop());
-  beforeEach(() => {
-    h.reset();
-    process.env.AWS_REGION = 'us-east-1';
-  });
+  const h = HandlerHarness.forEachTest();
 
   test('50 long tags and a 1000-character message still fit, on success and on failure', async () => {
     const tags = Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`${'k'.repeat(124)}${i}`.slice(0, 128), 'v'.repeat(256)]));
