@@ -4,6 +4,10 @@ import { awscdk, javascript, JsonFile } from 'projen';
 // what a user deploys is what our tests ran against.
 const SDK_VERSION = '3.1019.0';
 
+// The template tests run cfn-lint and the stand-in's fidelity test reads botocore's service model;
+// CI machines have both preinstalled (.ci/run checks), GitHub runners install them from PyPI.
+const PYTHON_TEST_TOOLS = { name: 'Install cfn-lint and botocore', run: 'pip install cfn-lint botocore' };
+
 const project = new awscdk.AwsCdkConstructLibrary({
   name: 'cdk-event-stream-lookup',
   description:
@@ -16,6 +20,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
   stability: 'experimental',
 
   defaultReleaseBranch: 'main',
+  buildWorkflowOptions: { preBuildSteps: [PYTHON_TEST_TOOLS] },
+  releaseWorkflowSetupSteps: [PYTHON_TEST_TOOLS],
   packageManager: javascript.NodePackageManager.NPM,
   projenrcTs: true,
   minNodeVersion: '20.0.0',
