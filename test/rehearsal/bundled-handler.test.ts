@@ -8,8 +8,9 @@ import { invokeLambda, LambdaFunctionSpec } from './lambda-process';
 import { ACCOUNT, REGION, scenarioApp } from './scenarios';
 
 /**
- * Events CloudFormation should never send, and would still have to be answered: the bundled
- * function from cdk.out, run as Lambda runs it, answers each exactly once, over HTTPS.
+ * The bundled function from cdk.out, run as Lambda runs it, on its own: events CloudFormation
+ * should never send (each still answered exactly once, over HTTPS), and the endpoint settings the
+ * SDK reads from the environment.
  */
 
 jest.setTimeout(60_000);
@@ -73,4 +74,31 @@ test('every lookup of the synthesized app points at the one bundled function', (
   expect(fs.existsSync(path.join(fn.codeDirectory, 'index.js'))).toBe(true);
   expect(fn.handler).toBe('index.handler');
   expect(fn.runtime).toBe('nodejs24.x');
+});
+
+describe('the endpoint comes from the SDK defaults', () => {
+  const lookupEvent = () => envelope({ ResourceProperties: { DomainName: 'endpoint-profiles', EventStreamName: 'orders' } });
+  beforeAll(() => {
+    env.profiles.putStream('endpoint-profiles', 'orders', {
+      createdAt: new Date('2026-01-01T00:00:00Z'),
+      state: 'RUNNING',
+      destination: { uri: `arn:aws:kinesis:${REGION}:${ACCOUNT}:stream/orders`, status: 'HEALTHY' },
+    });
+  });
+
+  test.each([
+    ['AWS_ENDPOINT_URL_CUSTOMER_PROFILES', (vars: Record<string, string>) => vars],
+    ['AWS_ENDPOINT_URL', (vars: Record<string, string>) => {
+      const { AWS_ENDPOINT_URL_CUSTOMER_PROFILES: endpoint, ...rest } = vars;
+      return { ...rest, AWS_ENDPOINT_URL: endpoint };
+    }],
+  ])('%s', async (_, variables) => {
+    const event = lookupEvent();
+    const before = env.profiles.requestsFor('endpoint-profiles', 'orders').length;
+    const result = await invokeLambda(fn, event, variables(env.runtimeVariables()));
+    expect(result.outcome).toBe('settled');
+    const [response] = env.receiver.responsesFor(event.ResponseURL);
+    expect(response.json).toMatchObject({ Status: 'SUCCESS', Data: { State: 'RUNNING' } });
+    expect(env.profiles.requestsFor('endpoint-profiles', 'orders').length).toBe(before + 1);
+  });
 });
