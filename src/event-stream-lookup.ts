@@ -146,6 +146,11 @@ export class EventStreamLookup extends Construct {
 
   private readonly resource: CustomResource;
 
+  /**
+   * @param scope the construct to add the lookup to (its stack gets the shared provider)
+   * @param id the lookup's construct id, unique within `scope`
+   * @param props which stream to look up, and what to require of it
+   */
   constructor(scope: Construct, id: string, props: EventStreamLookupProps) {
     super(scope, id);
     validateName('domainName', props.domainName);
