@@ -73,6 +73,10 @@ function truncateToFit(value: string, set: (v: string) => void, size: () => numb
 
 /** Sends the body with PUT, retrying network errors and 5xx answers until `deadline` (epoch ms). */
 export async function putResponse(url: string, body: string, deadline: number, log: (message: string, fields?: object) => void): Promise<boolean> {
+  if (!isHttpUrl(url)) {
+    log('response not sent: the ResponseURL is not an http(s) URL'); // no retry can fix that
+    return false;
+  }
   for (let attempt = 1; ; attempt++) {
     const timeLeft = deadline - Date.now();
     try {
@@ -93,6 +97,14 @@ export async function putResponse(url: string, body: string, deadline: number, l
       return false;
     }
     await new Promise((resolve) => setTimeout(resolve, delay));
+  }
+}
+
+function isHttpUrl(url: string): boolean {
+  try {
+    return ['https:', 'http:'].includes(new URL(url).protocol);
+  } catch {
+    return false;
   }
 }
 

@@ -156,7 +156,7 @@ test('an API that never answers: FAILED before the function times out', async ()
   const create = step(report, 'Create');
   expect(create).toMatchObject({ status: 'FAILED', responses: 1, invocation: 'settled' });
   expect(create.reason).toMatch(/^gave up on event stream 'hanging' .* Customer Profiles never answered GetEventStream/);
-  expect(create.durationMs).toBeLessThan(6_000);
+  // Had the guard not fired, the runtime would have killed the process at 6 s: 'timed out', no response.
 });
 
 test('an oversized stream (50 long tags, a long message) still answers under 4096 bytes', async () => {
