@@ -129,13 +129,13 @@ export class EventStreamLookupProvider extends Construct {
 
   private acknowledgePatterns(policy: iam.CfnPolicy): void {
     const plan = this.planGetEventStream();
-    const patterns = plan.arns.filter((arn) => flattenReference(Stack.of(this).resolve(arn)).includes('*'));
+    const patterns = plan.arns.map((arn) => flattenReference(Stack.of(this).resolve(arn))).filter((name) => name.includes('*'));
     const reason = plan.level === 'domain'
       ? 'profile:GetEventStream on the event streams of a domain: the exact ARNs of this stack\'s lookups would pass IAM\'s 10,240-character role policy limit (the domain ARN stays exact).'
       : 'profile:GetEventStream on the domains of this account and region: even per-domain patterns would pass IAM\'s 10,240-character role policy limit.';
-    for (const arn of patterns) {
+    for (const pattern of patterns) {
       Validations.of(policy).acknowledge({
-        id: `AwsSolutions::AwsSolutions-IAM5[Resource::${flattenReference(Stack.of(this).resolve(arn))}]`,
+        id: `AwsSolutions::AwsSolutions-IAM5[Resource::${pattern}]`,
         reason,
       });
     }

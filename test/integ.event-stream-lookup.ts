@@ -63,26 +63,15 @@ const integ = new IntegTest(app, 'EventStreamLookupInteg', {
 
 // The lookup's attributes are the native resource's.
 const lookupResource = lookup.node.defaultChild as CustomResource;
-integ.assertions.expect(
-  'EventStreamArnMatchesNative',
-  ExpectedResult.exact(eventStream.attrEventStreamArn),
-  ActualResult.fromCustomResource(lookupResource, 'EventStreamArn'),
-);
-integ.assertions.expect(
-  'StateMatchesNative',
-  ExpectedResult.exact(eventStream.attrState),
-  ActualResult.fromCustomResource(lookupResource, 'State'),
-);
-integ.assertions.expect(
-  'DestinationIsTheKinesisStream',
-  ExpectedResult.exact(destination.streamArn),
-  ActualResult.fromCustomResource(lookupResource, 'Uri'),
-);
-integ.assertions.expect(
-  'StreamExists',
-  ExpectedResult.exact('true'),
-  ActualResult.fromCustomResource(lookupResource, 'Exists'),
-);
+const expectations: Array<[id: string, expected: string, attribute: string]> = [
+  ['EventStreamArnMatchesNative', eventStream.attrEventStreamArn, 'EventStreamArn'],
+  ['StateMatchesNative', eventStream.attrState, 'State'],
+  ['DestinationIsTheKinesisStream', destination.streamArn, 'Uri'],
+  ['StreamExists', 'true', 'Exists'],
+];
+for (const [id, expected, attribute] of expectations) {
+  integ.assertions.expect(id, ExpectedResult.exact(expected), ActualResult.fromCustomResource(lookupResource, attribute));
+}
 
 // And they are what GetEventStream answers.
 integ.assertions

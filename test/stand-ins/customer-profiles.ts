@@ -1,6 +1,6 @@
 import { randomUUID } from 'crypto';
 import * as http from 'http';
-import { AddressInfo } from 'net';
+import { closeServer, listenOnLoopback, portOf, withBody } from './local-server';
 import { StandInCredentials, TEST_CREDENTIALS, verifySigV4 } from './sigv4';
 
 /**
@@ -68,7 +68,7 @@ export class CustomerProfilesStandIn {
   /** Starts the stand-in on 127.0.0.1 on a free port. */
   public static async start(options: { region?: string; credentials?: StandInCredentials; account?: string } = {}): Promise<CustomerProfilesStandIn> {
     const standIn = new CustomerProfilesStandIn(options.region ?? 'us-east-1', options.credentials ?? TEST_CREDENTIALS, options.account ?? '123456789012');
-    await new Promise<void>((resolve) => standIn.server.listen(0, '127.0.0.1', resolve));
+    await listenOnLoopback(standIn.server);
     return standIn;
   }
 
@@ -81,16 +81,12 @@ export class CustomerProfilesStandIn {
 
   private constructor(public readonly region: string, credentials: StandInCredentials, public readonly account: string) {
     this.credentials = [credentials];
-    this.server = http.createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => void this.handle(req, Buffer.concat(chunks), res));
-    });
+    this.server = http.createServer(withBody((req, body, res) => this.handle(req, body, res)));
   }
 
   /** The endpoint to give the SDK (`AWS_ENDPOINT_URL_CUSTOMER_PROFILES`). */
   public get endpoint(): string {
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return `http://127.0.0.1:${portOf(this.server)}`;
   }
 
   /** Accepts requests signed with these credentials too (issued by the STS stand-in). */
@@ -139,8 +135,7 @@ export class CustomerProfilesStandIn {
     for (const res of this.hanging) {
       res.destroy();
     }
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    await closeServer(this.server);
   }
 
   private async handle(req: http.IncomingMessage, body: Buffer, res: http.ServerResponse): Promise<void> {

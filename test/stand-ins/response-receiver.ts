@@ -1,7 +1,7 @@
 import { randomUUID } from 'crypto';
 import * as http from 'http';
 import * as https from 'https';
-import { AddressInfo } from 'net';
+import { closeServer, listenOnLoopback, portOf } from './local-server';
 import { selfSignedCertificate } from './tls';
 
 /**
@@ -28,7 +28,7 @@ export class ResponseReceiver {
   /** Starts a receiver on 127.0.0.1 (HTTPS by default, plain HTTP for in-process unit tests). */
   public static async start(options: { tls?: boolean } = {}): Promise<ResponseReceiver> {
     const receiver = new ResponseReceiver(options.tls ?? true);
-    await new Promise<void>((resolve) => receiver.server.listen(0, '127.0.0.1', resolve));
+    await listenOnLoopback(receiver.server);
     return receiver;
   }
 
@@ -51,7 +51,7 @@ export class ResponseReceiver {
 
   /** Issues a fresh presigned-looking URL; only that exact URL will be accepted. */
   public issueUrl(): string {
-    const port = (this.server.address() as AddressInfo).port;
+    const port = portOf(this.server);
     const id = randomUUID();
     const pathAndQuery = `/cfn-response/${encodeURIComponent(`arn:aws:cloudformation:us-east-1:123456789012:stack/S/${id}|Lookup|${id}`)}?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Expires=7200&X-Amz-Signature=${id.replace(/-/g, '')}`;
     this.issued.set(pathAndQuery, []);
@@ -77,8 +77,7 @@ export class ResponseReceiver {
   }
 
   public async stop(): Promise<void> {
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    await closeServer(this.server);
   }
 
   private handle(req: http.IncomingMessage, res: http.ServerResponse): void {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'crypto';
 import * as http from 'http';
-import { AddressInfo } from 'net';
+import { closeServer, listenOnLoopback, portOf, withBody } from './local-server';
 import { StandInCredentials, TEST_CREDENTIALS, verifySigV4 } from './sigv4';
 
 /**
@@ -25,7 +25,7 @@ export interface AssumeRoleRecord {
 export class StsStandIn {
   public static async start(onIssue: (credentials: StandInCredentials, roleArn: string) => void): Promise<StsStandIn> {
     const sts = new StsStandIn(onIssue);
-    await new Promise<void>((resolve) => sts.server.listen(0, '127.0.0.1', resolve));
+    await listenOnLoopback(sts.server);
     return sts;
   }
 
@@ -35,15 +35,11 @@ export class StsStandIn {
   private issued = 0;
 
   private constructor(private readonly onIssue: (credentials: StandInCredentials, roleArn: string) => void) {
-    this.server = http.createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => void this.handle(req, Buffer.concat(chunks), res));
-    });
+    this.server = http.createServer(withBody((req, body, res) => this.handle(req, body, res)));
   }
 
   public get endpoint(): string {
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return `http://127.0.0.1:${portOf(this.server)}`;
   }
 
   /** Creates a role that the test identity may assume. */
@@ -53,8 +49,7 @@ export class StsStandIn {
   }
 
   public async stop(): Promise<void> {
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    await closeServer(this.server);
   }
 
   private async handle(req: http.IncomingMessage, body: Buffer, res: http.ServerResponse): Promise<void> {
