@@ -3,9 +3,11 @@ import { awscdk, javascript, JsonFile } from 'projen';
 // The SDK clients ship inside the Lambda bundle, so they are exact-pinned dev dependencies:
 // what a user deploys is what our tests ran against.
 const SDK_VERSION = '3.1019.0';
+// The CDK CLI the examples and tests drive (what `cdk init` installs today).
+const CDK_CLI_VERSION = '2.1148.1';
 
-// The template tests run cfn-lint and the stand-in's fidelity test reads botocore's service model;
-// CI machines have both preinstalled (.ci/run checks), GitHub runners install them from PyPI.
+// cfn-lint and botocore back optional checks: skipped (and named) on a machine without them, required
+// with CI=true. CI machines have both preinstalled (.ci/run checks), GitHub runners install them from PyPI.
 const PYTHON_TEST_TOOLS = { name: 'Install cfn-lint and botocore', run: 'pip install cfn-lint botocore' };
 
 const project = new awscdk.AwsCdkConstructLibrary({
@@ -61,6 +63,10 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'fast-check@^4',
     'cdk-nag@^3',
     '@aws-cdk/integ-tests-alpha@2.245.0-alpha.0',
+    // The real CDK CLI: the examples are synthesized through it, as users run them.
+    `aws-cdk@${CDK_CLI_VERSION}`,
+    // Lets examples import 'cdk-event-stream-lookup' as users do, resolved to src/ inside this repo.
+    'tsconfig-paths@^4',
   ],
 
   bundlerOptions: {
@@ -68,11 +74,11 @@ const project = new awscdk.AwsCdkConstructLibrary({
   },
 
   tsconfigDev: {
-    include: ['../lambda/**/*.ts'],
+    include: ['../lambda/**/*.ts', '../tools/**/*.ts'],
   },
   eslintOptions: {
     dirs: ['src', 'lambda'],
-    devdirs: ['test'],
+    devdirs: ['test', 'tools'],
   },
   jestOptions: {
     jestConfig: {
@@ -113,6 +119,15 @@ new JsonFile(project, 'lambda/tsconfig.json', {
   },
 });
 
+// The same for tools/ (stand-ins, rehearsal, bench, demo), which import from src/ and lambda/.
+new JsonFile(project, 'tools/tsconfig.json', {
+  obj: {
+    extends: '../tsconfig.json',
+    compilerOptions: { rootDir: '..', noEmit: true },
+    include: ['**/*.ts', '../src/**/*.ts', '../lambda/**/*.ts'],
+  },
+});
+
 // Python, Java, .NET and Go packaging needs registries that CI machines cannot reach (the release
 // workflow runs it); generating their code still proves every API translates.
 const codeOnly = project.addTask('package:code-only', {
@@ -135,7 +150,7 @@ project.addGitIgnore('.jsii.tabl.json');
 
 // The npm tarball holds what consumers run and read: lib/, the bundled handler in assets/, .jsii,
 // README.md, API.md, LICENSE and package.json (test/package.test.ts checks the exact set).
-for (const pattern of ['/lambda/', '/rosetta/', '/.ci/', '.jsii.tabl.json', '/cdk.out/', '*.cdk.out/', '/.tmp/']) {
+for (const pattern of ['/lambda/', '/rosetta/', '/.ci/', '/tools/', '/examples/', '.jsii.tabl.json', '/cdk.out/', '*.cdk.out/', '/.tmp/']) {
   project.addPackageIgnore(pattern);
 }
 
@@ -148,16 +163,27 @@ project.addTask('integ:snapshot', {
 });
 project.addGitIgnore('/test/integ.event-stream-lookup.ts.snapshot/asset.*');
 
-project.addTask('demo', {
-  description: 'The main job: synthesize the example app and rehearse its deployment locally',
-  exec: 'ts-node --transpile-only --project test/tsconfig.json test/demo/main.ts',
+// The main job, on a fresh clone too: bundle the handler, synthesize examples/retail-lookups with
+// the real CDK CLI, and rehearse its deployment against local stand-ins (tools/).
+const demo = project.addTask('demo', {
+  description: 'The main job: synthesize the example app with the CDK CLI and rehearse its deployment locally',
 });
+demo.spawn(project.bundler.bundleTask);
+demo.exec('ts-node --transpile-only --project tools/tsconfig.json tools/demo/main.ts');
 
 // Not part of the build: this construct against AwsCustomResource (templates, synth time, cold
-// path). Writes test/bench/results.json and the README's Performance table.
-project.addTask('bench', {
+// path). Writes tools/bench/results.json and the README's Performance table.
+const bench = project.addTask('bench', {
   description: 'Benchmark against AwsCustomResource: template limits, synth time, handler cold path',
-  exec: 'ts-node --transpile-only --project test/tsconfig.json test/bench/main.ts',
+});
+bench.spawn(project.bundler.bundleTask);
+bench.exec('ts-node --transpile-only --project tools/tsconfig.json tools/bench/main.ts');
+
+// The checked-in extract of botocore's Customer Profiles model that the stand-in is tested against
+// (no Python needed to run the tests); rerun after a botocore upgrade.
+project.addTask('service-model:extract', {
+  description: 'Rewrite tools/service-model/get-event-stream.json from the botocore installed for python3',
+  exec: 'ts-node --transpile-only --project tools/tsconfig.json tools/service-model/extract.ts',
 });
 
 project.synth();

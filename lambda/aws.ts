@@ -1,6 +1,7 @@
 import { CustomerProfilesClient, GetEventStreamCommand, GetEventStreamCommandOutput } from '@aws-sdk/client-customer-profiles';
 import { AssumeRoleError } from './reasons';
 import { LookupSpec } from './request';
+import { HANDLER_TIMING } from './timing';
 
 /**
  * The edge to AWS. Endpoints come from the SDK's defaults, so `AWS_ENDPOINT_URL_CUSTOMER_PROFILES`,
@@ -14,7 +15,11 @@ import { LookupSpec } from './request';
 const CLIENT_CONFIG = {
   maxAttempts: 4,
   retryMode: 'standard',
-  requestHandler: { connectionTimeout: 3_000, requestTimeout: 8_000, throwOnRequestTimeout: true },
+  requestHandler: {
+    connectionTimeout: HANDLER_TIMING.sdkConnectionTimeoutMs,
+    requestTimeout: HANDLER_TIMING.sdkRequestTimeoutMs,
+    throwOnRequestTimeout: true,
+  },
 } as const;
 
 /** Own-account clients survive warm invocations; clients with assumed credentials do not. */

@@ -4,7 +4,8 @@ import { Clock, Outcome, Progress, runLookup } from './lookup';
 import { subject } from './reasons';
 import { Envelope, InvalidRequestError, LookupSpec, parseSpec, readEnvelope } from './request';
 import { CfnResponse, putResponse, renderBody } from './respond';
-import { LookupAttributes, TIMING } from '../src/contract';
+import { HANDLER_TIMING } from './timing';
+import { TIMING } from '../src/contract';
 
 /**
  * Entry point: parses the event, runs the lookup under a time guard, and answers CloudFormation
@@ -25,14 +26,6 @@ export const external = {
   } satisfies Clock,
 };
 
-/** What the handler decided, before it is shaped into a response. */
-interface Decision {
-  readonly status: 'SUCCESS' | 'FAILED';
-  readonly reason: string;
-  readonly physicalResourceId?: string;
-  readonly data?: LookupAttributes;
-}
-
 /** Used when the context gives no remaining time (never in Lambda). */
 const DEFAULT_REMAINING_MS = (TIMING.checkBudgetSeconds + TIMING.functionMarginSeconds) * 1000;
 
@@ -45,20 +38,20 @@ export async function handler(event: unknown, context?: LambdaContext): Promise<
     log('the event has no ResponseURL: there is no one to answer');
     return;
   }
-  let decision: Decision;
+  let outcome: Outcome;
   try {
-    decision = await decide(envelope, lambdaDeadline);
+    outcome = await decide(envelope, lambdaDeadline);
   } catch (error) {
     const reason = error instanceof InvalidRequestError ? error.message : `unexpected error in the lookup handler: ${String(error)}`;
-    decision = { status: 'FAILED', reason };
+    outcome = { status: 'FAILED', reason };
   }
-  const response = toResponse(envelope, decision);
+  const response = toResponse(envelope, outcome);
   log('response', { Status: response.Status, Reason: response.Reason, PhysicalResourceId: response.PhysicalResourceId });
   // Leave the PUT whatever time remains, but finish before Lambda freezes the process.
-  await putResponse(envelope.responseUrl, renderBody(response), lambdaDeadline - 250, log);
+  await putResponse(envelope.responseUrl, renderBody(response), lambdaDeadline - HANDLER_TIMING.putFreezeMarginMs, log);
 }
 
-async function decide(envelope: Envelope, lambdaDeadline: number): Promise<Decision> {
+async function decide(envelope: Envelope, lambdaDeadline: number): Promise<Outcome> {
   switch (envelope.requestType) {
     case 'Delete':
       // A lookup owns nothing, so Delete calls nothing: it cannot fail a deletion or a rollback.
@@ -77,7 +70,8 @@ async function decide(envelope: Envelope, lambdaDeadline: number): Promise<Decis
 /** Runs the lookup, but answers FAILED before its budget or the Lambda's remaining time runs out. */
 async function guardedLookup(spec: LookupSpec, lambdaDeadline: number): Promise<Outcome> {
   const start = Date.now();
-  const reserve = Math.min(10_000, Math.max(1_000, (lambdaDeadline - start) * 0.1));
+  const { guardReserveMaxMs, guardReserveMinMs, guardReserveShare } = HANDLER_TIMING;
+  const reserve = Math.min(guardReserveMaxMs, Math.max(guardReserveMinMs, (lambdaDeadline - start) * guardReserveShare));
   const deadline = Math.min(start + (spec.waitSeconds + TIMING.checkBudgetSeconds) * 1000, lambdaDeadline - reserve);
   const controller = new AbortController();
   const progress: Progress = { checks: 0 };
@@ -106,16 +100,16 @@ function timeoutReason(spec: LookupSpec, progress: Progress, elapsedMs: number):
   return `gave up on ${subject(spec)} after ${Math.round(elapsedMs / 1000)}s (${progress.checks} checks); ${seen}. Check the function's network access to Customer Profiles and the service's health, then retry the deployment.`;
 }
 
-function toResponse(envelope: Envelope, decision: Decision): CfnResponse {
+function toResponse(envelope: Envelope, outcome: Outcome): CfnResponse {
   return {
-    Status: decision.status,
-    Reason: decision.reason,
-    PhysicalResourceId: decision.physicalResourceId || envelope.physicalResourceId || fallbackPhysicalId(envelope),
+    Status: outcome.status,
+    Reason: outcome.reason,
+    PhysicalResourceId: (outcome.status === 'SUCCESS' && outcome.physicalResourceId) || envelope.physicalResourceId || fallbackPhysicalId(envelope),
     StackId: envelope.stackId,
     RequestId: envelope.requestId,
     LogicalResourceId: envelope.logicalResourceId,
     NoEcho: false,
-    ...(decision.status === 'SUCCESS' && decision.data ? { Data: decision.data } : {}),
+    ...(outcome.status === 'SUCCESS' && outcome.data ? { Data: outcome.data } : {}),
   };
 }
 

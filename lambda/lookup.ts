@@ -1,6 +1,7 @@
 import type { GetEventStreamCommandOutput } from '@aws-sdk/client-customer-profiles';
 import { classifyError, subject } from './reasons';
 import { LookupSpec } from './request';
+import { HANDLER_TIMING } from './timing';
 import { LookupAttributes } from '../src/contract';
 
 /**
@@ -24,14 +25,19 @@ export interface Progress {
   lastError?: string;
 }
 
-/** The decision for CloudFormation. */
+/**
+ * The handler's verdict for CloudFormation, before it is shaped into a response. A lookup's SUCCESS
+ * carries the stream's physical id and attributes; a Delete's carries neither (the resource keeps
+ * the id it has).
+ */
 export type Outcome =
-  | { readonly status: 'SUCCESS'; readonly physicalResourceId: string; readonly data: LookupAttributes; readonly reason: string }
+  | { readonly status: 'SUCCESS'; readonly reason: string; readonly physicalResourceId?: string; readonly data?: LookupAttributes }
   | { readonly status: 'FAILED'; readonly reason: string };
 
 /** Backoff between checks while waiting: 1 s, doubling, at most 30 s. */
 export function backoffMs(check: number): number {
-  return Math.min(30_000, 1000 * 2 ** Math.min(check - 1, 5));
+  const { waitBackoffFirstMs, waitBackoffMaxMs } = HANDLER_TIMING;
+  return Math.min(waitBackoffMaxMs, waitBackoffFirstMs * 2 ** (check - 1));
 }
 
 /** Looks the stream up, polling until its requirements hold or the wait runs out. */
@@ -48,7 +54,7 @@ export async function runLookup(spec: LookupSpec, fetch: FetchStream, clock: Clo
       const unmet = unmetRequirements(spec, data);
       if (unmet.length === 0) {
         const reason = `found ${subject(spec)}: ${data.State}, destination ${data.DestinationStatus}`;
-        return { status: 'SUCCESS', physicalResourceId: data.EventStreamArn, data, reason };
+        return { status: 'SUCCESS', physicalResourceId: streamPhysicalId(spec, data.EventStreamArn), data, reason };
       }
       giveUp = () => requirementsReason(spec, unmet, check, clock.now() - startedAt);
     } catch (error) {
@@ -107,6 +113,17 @@ export function missingAttributes(spec: LookupSpec): LookupAttributes {
     EventStreamName: spec.eventStreamName,
     Region: spec.region,
   };
+}
+
+/** Longest EventStreamArn the service model allows; the physical id must also stay under CloudFormation's 1 KB. */
+const MAX_ARN_LENGTH = 255;
+
+/**
+ * The stream's ARN, which makes a lookup of another stream a replacement; a name-based id when the
+ * answer carries no usable ARN (the ids are never cut, so they must be bounded where they are made).
+ */
+export function streamPhysicalId(spec: LookupSpec, arn: string): string {
+  return arn.startsWith('arn:') && arn.length <= MAX_ARN_LENGTH ? arn : `stream:${spec.region}:${spec.domainName}/${spec.eventStreamName}`;
 }
 
 /** Stable and unique per stream, for a stream that does not exist (yet). */

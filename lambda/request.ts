@@ -1,4 +1,4 @@
-import { MAX_WAIT_SECONDS, NAME_PATTERN } from '../src/contract';
+import { EXTERNAL_ID_PATTERN, MAX_WAIT_SECONDS, NAME_PATTERN, REGION_PATTERN, ROLE_ARN_PATTERN } from '../src/contract';
 
 /**
  * Parsing of the CloudFormation event: pure, total (never throws on garbage), and strict about
@@ -80,9 +80,9 @@ export function parseSpec(properties: unknown, defaultRegion: string | undefined
 
   const domainName = name('DomainName');
   const eventStreamName = name('EventStreamName');
-  const region = optional('Region', /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/, "a region name such as 'us-east-1'") ?? defaultRegion;
-  const roleArn = optional('RoleArn', /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/, 'an IAM role ARN');
-  const externalId = optional('ExternalId', /^[\w+=,.@:/-]{2,1224}$/, '2-1224 characters of letters, digits and +=,.@:/-');
+  const region = optional('Region', REGION_PATTERN, "a region name such as 'us-east-1'") ?? defaultRegion;
+  const roleArn = optional('RoleArn', ROLE_ARN_PATTERN, 'an IAM role ARN');
+  const externalId = optional('ExternalId', EXTERNAL_ID_PATTERN, '2-1224 characters of letters, digits and +=,.@:/-');
   const requiredState = optional('RequiredState', /^(RUNNING|STOPPED)$/, "'RUNNING' or 'STOPPED'") as LookupSpec['requiredState'];
   const requireHealthyDestination = flag('RequireHealthyDestination', false);
   const failIfMissing = flag('FailIfMissing', true);

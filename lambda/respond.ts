@@ -1,5 +1,6 @@
 import * as http from 'http';
 import * as https from 'https';
+import { HANDLER_TIMING } from './timing';
 
 /**
  * The CloudFormation response: a body that always fits the 4096-byte limit, and a PUT to the
@@ -24,27 +25,23 @@ export interface CfnResponse {
 }
 
 /**
- * Serializes the response within MAX_BODY_BYTES: a Reason is first cut to MAX_REASON_BYTES; then
- * the destination message goes first, then the other attributes, then the ids, each cut (with a
- * marker) only as far as needed. The Reason, what CloudFormation shows a person, goes last, so it
- * is never emptied for the sake of other text, and the physical id keeps room enough not to be.
+ * Serializes the response within MAX_BODY_BYTES by cutting only what can grow: the Reason is first
+ * cut to MAX_REASON_BYTES; then the destination message, then the other attributes, then the Reason
+ * again, each cut (with a marker) only as far as needed. The ids (StackId, RequestId,
+ * LogicalResourceId, PhysicalResourceId) are never touched: CloudFormation matches them exactly, so
+ * a response with a cut id is lost. CloudFormation bounds them (logical id 255 characters, physical
+ * id 1 KB), which leaves room for a Reason and the attributes.
  */
 export function renderBody(response: CfnResponse): string {
   const r: CfnResponse = { ...response, Data: response.Data ? { ...response.Data } : undefined };
   const size = () => Buffer.byteLength(JSON.stringify(r), 'utf8');
   truncateToFit(r.Reason, (v) => (r.Reason = v), () => Buffer.byteLength(JSON.stringify(r.Reason), 'utf8'), MAX_REASON_BYTES);
-  const fields: Array<[get: () => string, set: (v: string) => void]> = [
-    [() => r.Data?.DestinationMessage ?? '', (v) => r.Data && (r.Data.DestinationMessage = v)],
-    ...Object.keys(r.Data ?? {}).map((k): [() => string, (v: string) => void] => [() => r.Data![k], (v) => (r.Data![k] = v)]),
-    [() => r.LogicalResourceId, (v) => (r.LogicalResourceId = v)],
-    [() => r.RequestId, (v) => (r.RequestId = v)],
-    [() => r.StackId, (v) => (r.StackId = v)],
-    [() => r.PhysicalResourceId, (v) => (r.PhysicalResourceId = v)],
-    [() => r.Reason, (v) => (r.Reason = v)],
-  ];
-  for (const [get, set] of fields) {
-    truncateToFit(get(), set, size, MAX_BODY_BYTES);
+  const data = r.Data ?? {};
+  const keys = ['DestinationMessage', ...Object.keys(data).filter((k) => k !== 'DestinationMessage')].filter((k) => k in data);
+  for (const key of keys) {
+    truncateToFit(data[key], (v) => (data[key] = v), size, MAX_BODY_BYTES);
   }
+  truncateToFit(r.Reason, (v) => (r.Reason = v), size, MAX_BODY_BYTES);
   return JSON.stringify(r);
 }
 
@@ -80,7 +77,7 @@ export async function putResponse(url: string, body: string, deadline: number, l
   for (let attempt = 1; ; attempt++) {
     const timeLeft = deadline - Date.now();
     try {
-      const status = await put(url, body, Math.max(1000, Math.min(10_000, timeLeft)));
+      const status = await put(url, body, Math.max(HANDLER_TIMING.putAttemptMinMs, Math.min(HANDLER_TIMING.putAttemptMaxMs, timeLeft)));
       if (status >= 200 && status < 300) {
         log('response sent', { attempt, status });
         return true;
@@ -92,8 +89,8 @@ export async function putResponse(url: string, body: string, deadline: number, l
     } catch (error) {
       log('response not sent', { attempt, error: error instanceof Error ? error.message : String(error) });
     }
-    const delay = 250 * 2 ** (attempt - 1);
-    if (attempt >= 6 || Date.now() + delay + 1000 > deadline) {
+    const delay = HANDLER_TIMING.putBackoffBaseMs * 2 ** (attempt - 1);
+    if (attempt >= HANDLER_TIMING.putMaxAttempts || Date.now() + delay + HANDLER_TIMING.putRetryHeadroomMs > deadline) {
       return false;
     }
     await new Promise((resolve) => setTimeout(resolve, delay));

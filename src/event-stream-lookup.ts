@@ -1,8 +1,8 @@
 import { CfnResource, CustomResource, Duration, Stack } from 'aws-cdk-lib';
 import * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import { Construct } from 'constructs';
-import { AttributeName, LookupProperties, RESOURCE_TYPE, TIMING } from './contract';
-import { EventStreamLookupProvider, REFRESH_CONTEXT_KEY } from './provider';
+import { AttributeName, LookupProperties, REFRESH_CONTEXT_KEY, RESOURCE_TYPE, TIMING } from './contract';
+import { EventStreamLookupProvider } from './provider';
 import { validateName, validateRegion, validateRole, validateWaitTimeout } from './validation';
 
 /**

@@ -1,2 +1,1 @@
 export * from './event-stream-lookup';
-export { REFRESH_CONTEXT_KEY } from './provider';

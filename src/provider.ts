@@ -5,7 +5,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct, IDependable } from 'constructs';
-import { TIMING } from './contract';
+import { REFRESH_CONTEXT_KEY, TIMING } from './contract';
 import { ArnFactory, estimateLength, planResources, ResourcePlan, StreamTarget } from './permissions';
 
 /** Where the build (`npx projen bundle`) leaves the esbuild bundle of `lambda/index.ts`. */
@@ -14,8 +14,6 @@ const HANDLER_ASSET = path.join(__dirname, '..', 'assets', 'lambda', 'index');
 /** Construct id of the per-stack singleton. Changing it replaces every user's provider. */
 const PROVIDER_ID = 'EventStreamLookupProvider';
 
-/** Context key that pins the refresh trigger (tests set it; CI can pass a commit id). */
-export const REFRESH_CONTEXT_KEY = 'cdk-event-stream-lookup:refresh-token';
 
 /** IAM's limit for all inline policies of one role, whitespace excluded. */
 const ROLE_POLICY_LIMIT = 10_240;

@@ -1,14 +1,11 @@
 import { Duration, Token } from 'aws-cdk-lib';
-import { MAX_WAIT_SECONDS, NAME_PATTERN } from './contract';
+import { EXTERNAL_ID_PATTERN, MAX_WAIT_SECONDS, NAME_PATTERN, REGION_PATTERN, ROLE_ARN_PATTERN } from './contract';
 
 /**
  * Synth-time checks of lookup props. Each check skips values that are CDK tokens (parameters,
  * references), which only CloudFormation can resolve; the handler checks those at deploy time.
  */
 
-const REGION_PATTERN = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
-const ROLE_ARN_PATTERN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@\/-]{1,512}$/;
-const EXTERNAL_ID_PATTERN = /^[\w+=,.@:\/-]{2,1224}$/;
 
 /** Fails with an error naming the prop and its value unless `value` is a valid Customer Profiles name. */
 export function validateName(prop: string, value: string): void {

@@ -2,30 +2,24 @@ import { execFile, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { App, CfnParameter, Duration, Stack } from 'aws-cdk-lib';
+import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import { EventStreamLookup } from '../../src';
-import { exampleApp } from '../demo/example-app';
-import { scaleStack, tempOutdir } from '../fixtures/scale';
+import { scaleStack, tempOutdir } from '../../tools/bench/scale';
+import { exampleNames, synthExample } from '../../tools/cdk-cli';
+import { CFN_LINT, describeWithTool } from '../fixtures/optional-tools';
 import { addRepresentativeLookups, ENV, testApp } from '../fixtures/stacks';
 
 /**
- * cfn-lint (1.x) finds no error and no warning in the templates of the example app and of
- * representative test apps. `.ci/run` makes sure it is installed.
+ * cfn-lint (1.x) finds no error and no warning in the templates of the examples and of
+ * representative test apps. Skipped (and named) where cfn-lint is not installed; required in CI.
  */
 
-/** cfn-lint on PATH, or in pyenv's shims. */
-function cfnLint(): string {
-  for (const candidate of ['cfn-lint', '/root/.pyenv/shims/cfn-lint']) {
-    if (spawnSync(candidate, ['--version'], { encoding: 'utf8' }).status === 0) {
-      return candidate;
-    }
-  }
-  throw new Error('cfn-lint is not installed (looked on PATH and in /root/.pyenv/shims): install cfn-lint 1.x, e.g. "pip install cfn-lint".');
-}
+const lint = 'cfn-lint';
 
-/** Synthesizes the app into `dir` and returns its template files. */
-function templatesOf(app: App): string[] {
-  const assembly = app.synth();
-  return assembly.stacks.map((s) => path.join(assembly.directory, s.templateFile));
+/** The template files of a synthesized assembly. */
+function templatesOf(assembly: CloudAssembly | App): string[] {
+  const synthesized = assembly instanceof App ? assembly.synth() : assembly;
+  return synthesized.stacks.map((s) => path.join(synthesized.directory, s.templateFile));
 }
 
 /** Copies templates into one directory under readable names. */
@@ -52,7 +46,7 @@ function representativeApp(): App {
 }
 
 /** Runs cfn-lint on the files; resolves to its E and W findings (and a note if it failed to run). */
-function lintFindings(lint: string, files: string[]): Promise<string[]> {
+function lintFindings(files: string[]): Promise<string[]> {
   return new Promise((resolve) => {
     execFile(lint, ['--format', 'parseable', '--', ...files], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
       const status = (error as { code?: unknown } | null)?.code;
@@ -64,38 +58,43 @@ function lintFindings(lint: string, files: string[]): Promise<string[]> {
   });
 }
 
-test('cfn-lint finds no errors or warnings', async () => {
-  const lint = cfnLint();
-  const dir = tempOutdir('esl-cfn-lint-');
-  try {
-    const small = [
-      ...collect(dir, 'example', templatesOf(exampleApp(path.join(dir, 'example.out')))),
-      ...collect(dir, 'representative', templatesOf(representativeApp())),
-      // 120 lookups over 120 domains: compacted to one pattern per region.
-      ...collect(dir, 'region', templatesOf(scaleStack('EventStreamLookup', 120, 120, path.join(dir, 'region.out')).app)),
-    ];
-    // 400 lookups over 8 domains: exact ARNs and per-domain patterns side by side.
-    const large = collect(dir, 'scale', templatesOf(scaleStack('EventStreamLookup', 400, 8, path.join(dir, 'scale.out')).app));
-    // Example: 3 stacks; representative, region and scale: 1 each.
-    expect(small.length + large.length).toBe(7);
-    // Two processes: cfn-lint takes seconds per large template.
-    const findings = (await Promise.all([lintFindings(lint, small), lintFindings(lint, large)])).flat();
-    expect(findings).toEqual([]);
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
-}, 120_000);
+describeWithTool(CFN_LINT, 'cfn-lint on the examples and representative stacks', () => {
+  test('cfn-lint finds no errors or warnings', async () => {
+    const dir = tempOutdir('esl-cfn-lint-');
+    try {
+      const examples: string[] = [];
+      for (const name of exampleNames()) {
+        examples.push(...collect(dir, name, templatesOf(await synthExample(name, path.join(dir, `${name}.out`)))));
+      }
+      const small = [
+        ...examples,
+        ...collect(dir, 'representative', templatesOf(representativeApp())),
+        // 120 lookups over 120 domains: compacted to one pattern per region.
+        ...collect(dir, 'region', templatesOf(scaleStack('EventStreamLookup', 120, 120, path.join(dir, 'region.out')).app)),
+      ];
+      // 400 lookups over 8 domains: exact ARNs and per-domain patterns side by side.
+      const large = collect(dir, 'scale', templatesOf(scaleStack('EventStreamLookup', 400, 8, path.join(dir, 'scale.out')).app));
+      // Representative: 2 stacks; region and scale: 1 each; and every example's stacks.
+      expect(examples.length).toBeGreaterThanOrEqual(3);
+      expect(small.length + large.length).toBe(examples.length + 4);
+      // Two processes: cfn-lint takes seconds per large template.
+      const findings = (await Promise.all([lintFindings(small), lintFindings(large)])).flat();
+      expect(findings).toEqual([]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
 
-test('cfn-lint is live: it reports a broken template', () => {
-  const lint = cfnLint();
-  const dir = tempOutdir('esl-cfn-lint-');
-  try {
-    const file = path.join(dir, 'broken.json');
-    fs.writeFileSync(file, JSON.stringify({ Resources: { Bad: { Type: 'AWS::Lambda::Function', Properties: { Runtime: 'nodejs4.3' } } } }));
-    const result = spawnSync(lint, ['--format', 'parseable', '--', file], { encoding: 'utf8' });
-    expect(result.status).not.toBe(0);
-    expect(result.stdout).toMatch(/:E\d{4}:/);
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
+  test('cfn-lint is live: it reports a broken template', () => {
+    const dir = tempOutdir('esl-cfn-lint-');
+    try {
+      const file = path.join(dir, 'broken.json');
+      fs.writeFileSync(file, JSON.stringify({ Resources: { Bad: { Type: 'AWS::Lambda::Function', Properties: { Runtime: 'nodejs4.3' } } } }));
+      const result = spawnSync(lint, ['--format', 'parseable', '--', file], { encoding: 'utf8' });
+      expect(result.status).not.toBe(0);
+      expect(result.stdout).toMatch(/:E\d{4}:/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

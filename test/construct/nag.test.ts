@@ -1,7 +1,7 @@
 import { App, Duration, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { EventStreamLookup, EventStreamState, REFRESH_CONTEXT_KEY } from '../../src';
+import { EventStreamLookup, EventStreamState } from '../../src';
 import { flattenReference } from '../../src/provider';
 import { ENV } from '../fixtures/stacks';
 
@@ -12,7 +12,7 @@ import { ENV } from '../fixtures/stacks';
  */
 
 function nagged(build: (stack: Stack) => void, env: typeof ENV | 'agnostic' = ENV): { app: App; stack: Stack } {
-  const app = new App({ context: { [REFRESH_CONTEXT_KEY]: 'nag' } });
+  const app = new App({ context: { [EventStreamLookup.REFRESH_CONTEXT_KEY]: 'nag' } });
   const stack = new Stack(app, 'Consumer', { env: env === 'agnostic' ? undefined : env });
   build(stack);
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));

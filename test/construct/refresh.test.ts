@@ -1,6 +1,7 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { EventStreamLookup, REFRESH_CONTEXT_KEY } from '../../src';
+import * as pkg from '../../src';
+import { EventStreamLookup } from '../../src';
 import { ENV, testApp, testStack } from '../fixtures/stacks';
 
 const refreshTokens = (stack: Stack) =>
@@ -8,13 +9,13 @@ const refreshTokens = (stack: Stack) =>
 
 describe('refreshOnEveryDeployment', () => {
   test('is off by default: the properties only change when the props do', () => {
-    const stack = testStack(testApp({ [REFRESH_CONTEXT_KEY]: 'one' }));
+    const stack = testStack(testApp({ [EventStreamLookup.REFRESH_CONTEXT_KEY]: 'one' }));
     new EventStreamLookup(stack, 'L', { domainName: 'd', eventStreamName: 's' });
     expect(refreshTokens(stack)).toEqual([undefined]);
   });
 
   test('takes the trigger from context, the same for every lookup of the stack', () => {
-    const stack = testStack(testApp({ [REFRESH_CONTEXT_KEY]: 'commit-abc123' }));
+    const stack = testStack(testApp({ [EventStreamLookup.REFRESH_CONTEXT_KEY]: 'commit-abc123' }));
     new EventStreamLookup(stack, 'A', { domainName: 'd', eventStreamName: 'a', refreshOnEveryDeployment: true });
     new EventStreamLookup(stack, 'B', { domainName: 'd', eventStreamName: 'b', refreshOnEveryDeployment: true });
     expect(refreshTokens(stack)).toEqual(['commit-abc123', 'commit-abc123']);
@@ -22,7 +23,7 @@ describe('refreshOnEveryDeployment', () => {
 
   test('a new context value changes the properties, so CloudFormation sends an Update', () => {
     const synth = (token: string) => {
-      const stack = testStack(testApp({ [REFRESH_CONTEXT_KEY]: token }));
+      const stack = testStack(testApp({ [EventStreamLookup.REFRESH_CONTEXT_KEY]: token }));
       new EventStreamLookup(stack, 'L', { domainName: 'd', eventStreamName: 's', refreshOnEveryDeployment: true });
       return refreshTokens(stack)[0];
     };
@@ -41,8 +42,8 @@ describe('refreshOnEveryDeployment', () => {
     }
   });
 
-  test('the context key is a constant of the class too, for every jsii language', () => {
+  test('the context key is a constant of the class, for every jsii language, and the package exports it only there', () => {
     expect(EventStreamLookup.REFRESH_CONTEXT_KEY).toBe('cdk-event-stream-lookup:refresh-token');
-    expect(EventStreamLookup.REFRESH_CONTEXT_KEY).toBe(REFRESH_CONTEXT_KEY);
+    expect(Object.keys(pkg)).not.toContain('REFRESH_CONTEXT_KEY');
   });
 });

@@ -1,4 +1,4 @@
-import { LIMITS, lookupTarget, measure, resolveIntrinsics, synthScale, templateBytes } from '../fixtures/scale';
+import { LIMITS, lookupTarget, measure, resolveIntrinsics, synthScale, templateBytes } from '../../tools/bench/scale';
 
 /**
  * 400 lookups in one stack deploy: within CloudFormation's and IAM's limits, with one function,

@@ -35,6 +35,9 @@ async function exactlyOneValidResponse(event: Record<string, unknown>, remaining
   expect(json.PhysicalResourceId.length).toBeGreaterThan(0);
   for (const key of ['StackId', 'RequestId', 'LogicalResourceId']) {
     expect(typeof json[key]).toBe('string');
+    if (typeof event[key] === 'string') {
+      expect(json[key]).toBe(event[key]); // never cut: CloudFormation matches ids exactly
+    }
   }
   if (json.Data !== undefined) {
     expect(json.Status).toBe('SUCCESS');
@@ -52,6 +55,8 @@ const huge = fc.tuple(fc.string({ minLength: 1, maxLength: 4, unit: 'grapheme' }
 const text = fc.oneof({ weight: 4, arbitrary: fc.string({ maxLength: 80 }) }, { weight: 1, arbitrary: huge }, { weight: 1, arbitrary: fc.constant('') });
 const odd = fc.oneof(text, fc.integer(), fc.double(), fc.boolean(), fc.constant(null), fc.jsonValue({ maxDepth: 2 }));
 const validName = fc.stringMatching(/^[a-zA-Z0-9_-]{1,64}$/);
+/** Garbage ids, but within CloudFormation's bounds (the handler never cuts an id: CloudFormation matches them exactly). */
+const oddId = (maxLength: number) => fc.oneof(fc.string({ maxLength }), fc.integer(), fc.boolean(), fc.constant(null), fc.jsonValue({ maxDepth: 1 }));
 
 const requestType = fc.oneof(
   { weight: 6, arbitrary: fc.constantFrom('Create', 'Update', 'Delete') },
@@ -81,10 +86,10 @@ const properties = fc.record(
 const envelope = fc.record(
   {
     RequestType: requestType,
-    StackId: fc.oneof(fc.constant('arn:aws:cloudformation:us-east-1:123456789012:stack/S/1'), odd),
-    RequestId: fc.oneof(fc.uuid(), odd),
-    LogicalResourceId: fc.oneof(fc.constant('Orders'), odd),
-    PhysicalResourceId: fc.oneof(fc.constant(STREAM_ARN), odd),
+    StackId: fc.oneof(fc.constant('arn:aws:cloudformation:us-east-1:123456789012:stack/S/1'), oddId(256)),
+    RequestId: fc.oneof(fc.uuid(), oddId(64)),
+    LogicalResourceId: fc.oneof(fc.constant('Orders'), oddId(255)),
+    PhysicalResourceId: fc.oneof(fc.constant(STREAM_ARN), oddId(1024)),
     ResourceType: fc.oneof(fc.constant('Custom::EventStreamLookup'), odd),
     ResourceProperties: fc.oneof({ weight: 6, arbitrary: properties }, { weight: 1, arbitrary: odd }),
     OldResourceProperties: fc.oneof(properties, odd),

@@ -1,8 +1,8 @@
 import { GetEventStreamCommand } from '@aws-sdk/client-customer-profiles';
 import { CfnResponse, MAX_BODY_BYTES, MAX_REASON_BYTES, putResponse, renderBody } from '../../lambda/respond';
+import { ResponseReceiver } from '../../tools/stand-ins/response-receiver';
 import { createEvent, KINESIS_ARN, stoppedStream } from '../fixtures/events';
 import { HandlerHarness } from '../fixtures/harness';
-import { ResponseReceiver } from '../stand-ins/response-receiver';
 
 const base: CfnResponse = {
   Status: 'SUCCESS',
@@ -34,26 +34,35 @@ describe('renderBody keeps every response under the 4096-byte limit', () => {
     expect(JSON.parse(body).Reason).not.toContain('\uFFFD');
   });
 
-  test('the Reason is cut last: huge ids never empty it (found by fuzzing)', () => {
-    const body = renderBody({ ...base, Status: 'FAILED', Reason: 'invalid lookup properties: DomainName (missing)', LogicalResourceId: 'L'.repeat(9000), PhysicalResourceId: 'P'.repeat(9000) });
+  /** The longest ids CloudFormation sends: a 128-character stack name, a 255-character logical id, a 1 KB physical id. */
+  const longestIds = {
+    StackId: `arn:aws-us-gov:cloudformation:us-gov-west-1:123456789012:stack/${'S'.repeat(128)}/2b6e2a70-9f6c-11ef-8f2b-0a1b2c3d4e5f`,
+    RequestId: '0d2f1b7a-4c5e-4f3a-9b8d-7e6f5a4b3c2d',
+    LogicalResourceId: 'L'.repeat(255),
+    PhysicalResourceId: 'P'.repeat(1024),
+  };
+
+  test('ids are never cut, even at their longest with a huge Reason and huge attributes: CloudFormation matches them exactly', () => {
+    const body = renderBody({ ...base, ...longestIds, Reason: `found: ${'r'.repeat(9000)}`, Data: { DomainName: 'd'.repeat(9000), Uri: 'u'.repeat(9000), DestinationMessage: 'm'.repeat(9000) } });
+    const parsed = JSON.parse(body);
+    expect(Buffer.byteLength(body)).toBeLessThanOrEqual(MAX_BODY_BYTES);
+    expect(parsed).toMatchObject(longestIds);
+    expect(parsed.Reason).toMatch(/^found: r+\.\.\.\[truncated\]$/);
+    expect(parsed.Data.DestinationMessage.length).toBeLessThan(100); // given way first
+  });
+
+  test('the Reason is cut last: attributes give way first (found by fuzzing)', () => {
+    const body = renderBody({ ...base, ...longestIds, Status: 'FAILED', Reason: 'invalid lookup properties: DomainName (missing)', Data: { DomainName: 'd'.repeat(9000) } });
     const parsed = JSON.parse(body);
     expect(Buffer.byteLength(body)).toBeLessThanOrEqual(MAX_BODY_BYTES);
     expect(parsed.Reason).toBe('invalid lookup properties: DomainName (missing)');
-    expect(parsed.PhysicalResourceId).toMatch(/^P+\.\.\.\[truncated\]$/);
+    expect(parsed.Data.DomainName).toMatch(/^d+\.\.\.\[truncated\]$/);
   });
 
-  test('a huge attribute and a huge Reason leave both the Reason and the physical id non-empty (found by fuzzing)', () => {
-    const body = renderBody({ ...base, Reason: `found: ${' '.repeat(9000)}`, PhysicalResourceId: 'arn:'.padEnd(9000, 'x'), Data: { DomainName: 'd'.repeat(9000), Uri: 'u' } });
-    const parsed = JSON.parse(body);
-    expect(Buffer.byteLength(body)).toBeLessThanOrEqual(MAX_BODY_BYTES);
+  test('a Reason is cut to MAX_REASON_BYTES even when the body would fit', () => {
+    const parsed = JSON.parse(renderBody({ ...base, Reason: `found: ${' '.repeat(2000)}` }));
     expect(parsed.Reason).toMatch(/^found: +\.\.\.\[truncated\]$/);
     expect(Buffer.byteLength(JSON.stringify(parsed.Reason))).toBeLessThanOrEqual(MAX_REASON_BYTES);
-    expect(parsed.PhysicalResourceId.length).toBeGreaterThan(1000);
-  });
-
-  test('even absurd ids from a garbage event are cut to fit', () => {
-    const body = renderBody({ ...base, StackId: 'S'.repeat(9000), RequestId: 'R'.repeat(9000), LogicalResourceId: 'L'.repeat(9000), PhysicalResourceId: 'P'.repeat(9000) });
-    expect(Buffer.byteLength(body)).toBeLessThanOrEqual(MAX_BODY_BYTES);
   });
 });
 

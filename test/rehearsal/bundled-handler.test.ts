@@ -2,10 +2,10 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
-import { findLookups, functionSpec } from './assembly';
-import { RehearsalEnvironment } from './environment';
-import { invokeLambda, LambdaFunctionSpec } from './lambda-process';
-import { ACCOUNT, REGION, scenarioApp } from './scenarios';
+import { findLookups, functionSpec } from '../../tools/rehearsal/assembly';
+import { RehearsalEnvironment } from '../../tools/rehearsal/environment';
+import { invokeLambda, LambdaFunctionSpec } from '../../tools/rehearsal/lambda-process';
+import { ACCOUNT, REGION, scenarioApp } from '../fixtures/scenarios';
 
 /**
  * The bundled function from cdk.out, run as Lambda runs it, on its own: events CloudFormation

@@ -1,8 +1,8 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { invokeLambda, LambdaFunctionSpec } from './lambda-process';
-import { ResponseReceiver } from '../stand-ins/response-receiver';
+import { invokeLambda, LambdaFunctionSpec } from '../../tools/rehearsal/lambda-process';
+import { ResponseReceiver } from '../../tools/stand-ins/response-receiver';
 
 /** The runtime stand-in must be as unforgiving as Lambda: these handlers are deliberately wrong. */
 

@@ -2,10 +2,10 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
-import { RehearsalEnvironment } from './environment';
-import { rehearse, RehearsalReport, StepReport } from './rehearse';
-import { ACCOUNT, DOMAIN, PARTNER_EXTERNAL_ID, PARTNER_ROLE, REGION, scenarioApp } from './scenarios';
-import { StandInStream } from '../stand-ins/customer-profiles';
+import { RehearsalEnvironment } from '../../tools/rehearsal/environment';
+import { rehearse, RehearsalReport, StepReport } from '../../tools/rehearsal/rehearse';
+import { StandInStream } from '../../tools/stand-ins/customer-profiles';
+import { ACCOUNT, DOMAIN, PARTNER_EXTERNAL_ID, PARTNER_ROLE, REGION, scenarioApp } from '../fixtures/scenarios';
 
 /**
  * End to end: the bundled handler from cdk.out, in its own process as Lambda runs it, over real

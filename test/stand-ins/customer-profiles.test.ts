@@ -1,7 +1,3 @@
-import { execFileSync } from 'child_process';
-import * as fs from 'fs';
-import * as path from 'path';
-import * as zlib from 'zlib';
 import { Sha256 } from '@aws-crypto/sha256-js';
 import {
   AccessDeniedException,
@@ -14,8 +10,10 @@ import {
   ThrottlingException,
 } from '@aws-sdk/client-customer-profiles';
 import { SignatureV4 } from '@smithy/signature-v4';
-import { CustomerProfilesStandIn, ERROR_STATUS, ErrorType, StandInStream } from './customer-profiles';
-import { TEST_CREDENTIALS } from './sigv4';
+import { extractGetEventStream, loadBotocoreModel, readExtract, renderExtract } from '../../tools/service-model/extract';
+import { CustomerProfilesStandIn, ERROR_STATUS, ErrorType, StandInStream } from '../../tools/stand-ins/customer-profiles';
+import { TEST_CREDENTIALS } from '../../tools/stand-ins/sigv4';
+import { BOTOCORE, describeWithTool } from '../fixtures/optional-tools';
 
 /** The stand-in is only useful if the real SDK cannot tell it from the service: these tests prove it. */
 
@@ -134,10 +132,10 @@ describe('signatures', () => {
   });
 });
 
-describe('agrees with the service model shipped by botocore', () => {
-  const model = loadBotocoreModel();
+describe('agrees with the service model (the checked-in extract of botocore\'s)', () => {
+  const model = readExtract();
   const shapes = model.shapes as Record<string, any>;
-  const operation = model.operations.GetEventStream;
+  const operation = model.operation;
 
   test('route and method', () => {
     expect(operation.http).toEqual({ method: 'GET', requestUri: '/domains/{DomainName}/event-streams/{EventStreamName}' });
@@ -201,8 +199,8 @@ async function fetchSigned(urlPath: string): Promise<any> {
   return response.json();
 }
 
-function loadBotocoreModel(): any {
-  const root = execFileSync('python3', ['-c', 'import botocore, os; print(os.path.dirname(botocore.__file__))'], { encoding: 'utf8' }).trim();
-  const file = path.join(root, 'data', 'customer-profiles', '2020-08-15', 'service-2.json.gz');
-  return JSON.parse(zlib.gunzipSync(fs.readFileSync(file)).toString('utf8'));
-}
+describeWithTool(BOTOCORE, 'the checked-in service model extract matches the installed botocore', () => {
+  test('tools/service-model/get-event-stream.json is current (else: npx projen service-model:extract)', () => {
+    expect(renderExtract(readExtract())).toBe(renderExtract(extractGetEventStream(loadBotocoreModel())));
+  });
+});

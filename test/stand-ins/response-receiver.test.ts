@@ -1,7 +1,7 @@
 import * as https from 'https';
 import * as tls from 'tls';
-import { ResponseReceiver } from './response-receiver';
-import { selfSignedCertificate } from './tls';
+import { ResponseReceiver } from '../../tools/stand-ins/response-receiver';
+import { selfSignedCertificate } from '../../tools/stand-ins/tls';
 
 /** The S3 stand-in is as strict as S3 with a presigned PUT URL. */
 

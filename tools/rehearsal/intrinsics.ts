@@ -1,7 +1,8 @@
 /**
  * Just enough of CloudFormation's intrinsic functions to resolve a lookup's properties and the
- * outputs other stacks import: Ref, Fn::GetAtt, Fn::Join, Fn::Select, Fn::Split, Fn::Sub and
- * Fn::ImportValue. Anything else is an error, not a guess.
+ * values other stacks read from it: Ref, Fn::GetAtt, Fn::Join, Fn::Select, Fn::Split, Fn::Sub,
+ * Fn::ImportValue (strong references) and Fn::GetStackOutput (weak references, the default of a
+ * current `cdk init` app). Anything else is an error, not a guess.
  */
 
 /** What a reference can resolve against. */
@@ -14,6 +15,8 @@ export interface ResolutionScope {
   getAtt(logicalId: string, attribute: string): string | undefined;
   /** An export of an earlier stack. */
   importValue(name: string): string | undefined;
+  /** An output of an earlier stack, by stack name (and region, when given). */
+  stackOutput(stackName: string, outputName: string, region?: string): string | undefined;
 }
 
 export function resolve(value: unknown, scope: ResolutionScope): any {
@@ -63,6 +66,17 @@ export function resolve(value: unknown, scope: ResolutionScope): any {
         const found = scope.importValue(name);
         if (found === undefined) {
           throw new Error(`Fn::ImportValue ${name}: no stack exports it`);
+        }
+        return found;
+      }
+      case 'Fn::GetStackOutput': {
+        const { StackName, OutputName, Region, RoleArn } = resolve(arg, scope) as Record<string, string | undefined>;
+        if (RoleArn !== undefined) {
+          throw new Error(`Fn::GetStackOutput ${StackName}.${OutputName}: RoleArn (another account) is not supported by the rehearsal`);
+        }
+        const found = scope.stackOutput(String(StackName), String(OutputName), Region);
+        if (found === undefined) {
+          throw new Error(`Fn::GetStackOutput ${StackName}.${OutputName}: no such output of a deployed stack`);
         }
         return found;
       }

@@ -7,10 +7,12 @@ import { invokeLambda } from './lambda-process';
 import { RESOURCE_TYPE } from '../../src/contract';
 
 /**
- * Rehearses the deployment of a synthesized app, as CloudFormation would run it: every
- * EventStreamLookup is created (stack by stack, in dependency order), then updated, then deleted,
- * each event handled by the bundled function from cdk.out in its own process, each response
- * received over HTTPS and judged as CloudFormation judges it. A stack whose lookup fails rolls back.
+ * Rehearses the deployment of a synthesized app. What it models: this construct's custom resources,
+ * created (stack by stack, in dependency order), then updated, then deleted, each event handled by
+ * the bundled function from cdk.out in its own process, each response received over HTTPS and judged
+ * as CloudFormation judges it; a stack whose lookup fails rolls back; outputs, exports and
+ * `Fn::GetStackOutput` carry the lookups' values to consumer stacks. What it does not model: every
+ * other resource, which gets a placeholder value (`Stack-LogicalId`) and is never created.
  */
 
 export type RequestType = 'Create' | 'Update' | 'Delete';
@@ -53,6 +55,11 @@ export interface StackReport {
   readonly status: 'CREATE_COMPLETE' | 'ROLLBACK_COMPLETE' | 'SKIPPED' | 'UPDATE_COMPLETE' | 'UPDATE_ROLLBACK_COMPLETE' | 'DELETE_COMPLETE' | 'DELETE_FAILED';
   /** Outputs as CloudFormation would show them. */
   readonly outputs: Record<string, string>;
+  /**
+   * What the stack's other resources read from lookups (`Fn::GetAtt` on a lookup of the stack,
+   * `Fn::ImportValue`, `Fn::GetStackOutput`), by `LogicalId.Property.Path`, as resolved values.
+   */
+  readonly consumed: Record<string, string>;
 }
 
 export interface RehearsalReport {
@@ -82,7 +89,7 @@ export async function rehearse(assembly: CloudAssembly, env: RehearsalEnvironmen
     oldProperties?: Record<string, unknown>,
   ) => {
     const state = live.get(stack.stackName)!;
-    const scope = scopeFor(stack, env, state, exports);
+    const scope = scopeFor(stack, env, state, exports, outputs);
     const previous = state.get(lookup.logicalId);
     const properties = oldProperties ?? (requestType === 'Delete' && previous ? previous.properties : resolve(lookup.properties, scope));
     const fn = functionSpec(stack, lookup.functionLogicalId, (v) => resolve(v, scope));
@@ -145,7 +152,7 @@ export async function rehearse(assembly: CloudAssembly, env: RehearsalEnvironmen
       stackStatus.set(stack.stackName, 'ROLLBACK_COMPLETE');
       continue;
     }
-    const stackOutputs = resolveOutputs(stack, scopeFor(stack, env, live.get(stack.stackName)!, exports), exports);
+    const stackOutputs = resolveOutputs(stack, scopeFor(stack, env, live.get(stack.stackName)!, exports, outputs), exports);
     outputs.set(stack.stackName, stackOutputs);
     stackStatus.set(stack.stackName, 'CREATE_COMPLETE');
   }
@@ -166,7 +173,7 @@ export async function rehearse(assembly: CloudAssembly, env: RehearsalEnvironmen
         }
         stackStatus.set(stack.stackName, 'UPDATE_ROLLBACK_COMPLETE');
       } else {
-        outputs.set(stack.stackName, resolveOutputs(stack, scopeFor(stack, env, live.get(stack.stackName)!, exports), exports));
+        outputs.set(stack.stackName, resolveOutputs(stack, scopeFor(stack, env, live.get(stack.stackName)!, exports, outputs), exports));
         stackStatus.set(stack.stackName, 'UPDATE_COMPLETE');
       }
     }
@@ -182,7 +189,12 @@ export async function rehearse(assembly: CloudAssembly, env: RehearsalEnvironmen
 
   return {
     steps,
-    stacks: stacks.map((s) => ({ stackName: s.stackName, status: stackStatus.get(s.stackName)!, outputs: outputs.get(s.stackName) ?? {} })),
+    stacks: stacks.map((s) => ({
+      stackName: s.stackName,
+      status: stackStatus.get(s.stackName)!,
+      outputs: outputs.get(s.stackName) ?? {},
+      consumed: outputs.has(s.stackName) ? consumedValues(s, scopeFor(s, env, live.get(s.stackName)!, exports, outputs)) : {},
+    })),
   };
 }
 
@@ -220,6 +232,7 @@ function scopeFor(
   env: RehearsalEnvironment,
   state: Map<string, LiveLookup>,
   exports: Map<string, string>,
+  outputs: Map<string, Record<string, string>>,
 ): ResolutionScope {
   const template = stack.template;
   const region = stack.environment.region.startsWith('unknown') ? env.region : stack.environment.region;
@@ -256,7 +269,41 @@ function scopeFor(
       return resource ? `${stack.stackName}-${id}.${attribute}` : undefined;
     },
     importValue: (name) => exports.get(name),
+    // Outputs of stacks in this rehearsal's one account; the region must match where it is given.
+    stackOutput: (stackName, outputName, outputRegion) =>
+      outputRegion === undefined || outputRegion === env.region ? outputs.get(stackName)?.[outputName] : undefined,
   };
+}
+
+/** Every value the stack's other resources read from a lookup, resolved, by `LogicalId.Property.Path`. */
+function consumedValues(stack: CloudFormationStackArtifact, scope: ResolutionScope): Record<string, string> {
+  const resources: Record<string, any> = stack.template.Resources ?? {};
+  const isLookup = (id: unknown) => resources[String(id)]?.Type === RESOURCE_TYPE;
+  const found: Record<string, string> = {};
+  const walk = (value: unknown, at: string): void => {
+    if (Array.isArray(value)) {
+      value.forEach((v, i) => walk(v, `${at}.${i}`));
+      return;
+    }
+    if (value === null || typeof value !== 'object') {
+      return;
+    }
+    const entries = Object.entries(value as Record<string, unknown>);
+    const [fn, arg] = entries.length === 1 ? entries[0] : [];
+    const readsLookup =
+      fn === 'Fn::ImportValue' || fn === 'Fn::GetStackOutput' || (fn === 'Fn::GetAtt' && isLookup(Array.isArray(arg) ? arg[0] : String(arg).split('.')[0]));
+    if (readsLookup) {
+      found[at] = String(resolve(value, scope));
+      return;
+    }
+    entries.forEach(([k, v]) => walk(v, `${at}.${k}`));
+  };
+  for (const [id, resource] of Object.entries(resources)) {
+    if (resource.Type !== RESOURCE_TYPE) {
+      walk(resource.Properties, id);
+    }
+  }
+  return found;
 }
 
 function resolveOutputs(stack: CloudFormationStackArtifact, scope: ResolutionScope, exports: Map<string, string>): Record<string, string> {

@@ -2,7 +2,7 @@ import { execFile } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { Kind, LIMITS, measure, synthScale, TemplateFigures } from '../fixtures/scale';
+import { Kind, LIMITS, measure, synthScale, TemplateFigures } from './scale';
 import { CustomerProfilesStandIn } from '../stand-ins/customer-profiles';
 import { ResponseReceiver } from '../stand-ins/response-receiver';
 import { TEST_CREDENTIALS } from '../stand-ins/sigv4';
@@ -10,7 +10,7 @@ import { TEST_CREDENTIALS } from '../stand-ins/sigv4';
 /**
  * `npx projen bench`: this construct against AwsCustomResource doing the same GetEventStream
  * lookups. Template figures and synth time per stack size, the handler's cold path, bundle sizes.
- * Prints a markdown table, writes test/bench/results.json and the README's Performance table.
+ * Prints a markdown table, writes tools/bench/results.json and the README's Performance table.
  * Not part of the build; no test asserts a time.
  */
 
@@ -233,7 +233,7 @@ async function main(): Promise<void> {
     updateReadme(table);
   }
   console.log(table);
-  console.log(`\n(${((Date.now() - started) / 1000).toFixed(0)} s; figures in test/bench/results.json)`);
+  console.log(`\n(${((Date.now() - started) / 1000).toFixed(0)} s; figures in tools/bench/results.json)`);
 }
 
 main().catch((error) => {

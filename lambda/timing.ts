@@ -1,0 +1,30 @@
+/**
+ * The handler's own timings (the budget shared with the construct is `TIMING` in src/contract.ts).
+ * Named here, once, so the time guard, the waits and the response PUT can be read and tested.
+ */
+export const HANDLER_TIMING = {
+  /** Part of the Lambda's remaining time the time guard keeps back to answer after giving up... */
+  guardReserveShare: 0.1,
+  /** ...but at least this much, so the FAILED response still gets out... */
+  guardReserveMinMs: 1_000,
+  /** ...and at most this much, so long invocations do not waste it. */
+  guardReserveMaxMs: 10_000,
+  /** The response PUT must be over this long before Lambda freezes the process. */
+  putFreezeMarginMs: 250,
+  /** Bounds of one PUT attempt's socket timeout. */
+  putAttemptMinMs: 1_000,
+  putAttemptMaxMs: 10_000,
+  /** Backoff between PUT attempts: 250 ms, doubling. */
+  putBackoffBaseMs: 250,
+  /** Attempts at most, for a PUT that S3 answers with 5xx or that fails on the network. */
+  putMaxAttempts: 6,
+  /** A retry is only started if this much time is left after its backoff. */
+  putRetryHeadroomMs: 1_000,
+  /** SDK socket timeouts for Customer Profiles and STS calls. */
+  sdkConnectionTimeoutMs: 3_000,
+  sdkRequestTimeoutMs: 8_000,
+  /** Backoff between checks while waiting for requirements: 1 s, doubling, at most 30 s. */
+  waitBackoffFirstMs: 1_000,
+  waitBackoffMaxMs: 30_000,
+} as const;
+
