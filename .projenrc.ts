@@ -54,6 +54,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
   devDeps: [
     `@aws-sdk/client-customer-profiles@${SDK_VERSION}`,
     `@aws-sdk/client-sts@${SDK_VERSION}`,
+    // Rollback detection: DescribeStacks on the lookup's own stack.
+    `@aws-sdk/client-cloudformation@${SDK_VERSION}`,
     'aws-sdk-client-mock@^4',
     'aws-sdk-client-mock-jest@^4',
     '@types/aws-lambda@^8',

@@ -73,3 +73,26 @@ async function assumedClient(spec: LookupSpec, abortSignal: AbortSignal): Promis
     sts.destroy();
   }
 }
+
+/**
+ * The status of the stack that sent the event (`DescribeStacks` on its StackId, with the function's
+ * own credentials: the stack is in the function's account and region, whatever role a lookup assumes).
+ */
+export async function describeStackStatus(stackId: string, abortSignal: AbortSignal): Promise<string> {
+  // Loaded on first use: only an Update that would fail or wait asks (see lambda/rollback.ts).
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { CloudFormationClient, DescribeStacksCommand } = require('@aws-sdk/client-cloudformation') as typeof import('@aws-sdk/client-cloudformation');
+  const region = stackId.split(':')[3] || process.env.AWS_REGION;
+  // Fewer attempts than a lookup: a rollback must answer quickly, and 'unknown' is a safe answer.
+  const cloudformation = new CloudFormationClient({ ...CLIENT_CONFIG, maxAttempts: 3, region });
+  try {
+    const { Stacks } = await cloudformation.send(new DescribeStacksCommand({ StackName: stackId }), { abortSignal });
+    const status = Stacks?.[0]?.StackStatus;
+    if (!status) {
+      throw new Error('DescribeStacks returned no stack status');
+    }
+    return status;
+  } finally {
+    cloudformation.destroy();
+  }
+}

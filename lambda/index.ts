@@ -1,9 +1,10 @@
-import { fetchEventStream } from './aws';
+import { describeStackStatus, fetchEventStream } from './aws';
 import { log, redactEvent } from './log';
-import { Clock, Outcome, Progress, runLookup } from './lookup';
+import { Clock, Outcome, Progress, RollbackProbe, runLookup } from './lookup';
 import { subject } from './reasons';
 import { Envelope, InvalidRequestError, LookupSpec, parseSpec, readEnvelope } from './request';
 import { CfnResponse, putResponse, renderBody } from './respond';
+import { checkRollback, rollbackFallback } from './rollback';
 import { HANDLER_TIMING } from './timing';
 import { TIMING } from '../src/contract';
 
@@ -20,6 +21,7 @@ export interface LambdaContext {
 /** Side effects, replaceable in tests. */
 export const external = {
   fetch: fetchEventStream,
+  stackStatus: describeStackStatus,
   clock: {
     now: () => Date.now(),
     sleep: (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)),
@@ -57,8 +59,10 @@ async function decide(envelope: Envelope, lambdaDeadline: number): Promise<Outco
       // A lookup owns nothing, so Delete calls nothing: it cannot fail a deletion or a rollback.
       return { status: 'SUCCESS', reason: 'nothing to delete: a lookup owns no resources' };
     case 'Create':
-    case 'Update':
       return guardedLookup(parseSpec(envelope.resourceProperties, process.env.AWS_REGION), lambdaDeadline);
+    case 'Update':
+      // A rollback is an Update with the previous properties: it may ask whether it is one.
+      return guardedLookup(parseSpec(envelope.resourceProperties, process.env.AWS_REGION), lambdaDeadline, envelope);
     default:
       return {
         status: 'FAILED',
@@ -67,8 +71,11 @@ async function decide(envelope: Envelope, lambdaDeadline: number): Promise<Outco
   }
 }
 
-/** Runs the lookup, but answers FAILED before its budget or the Lambda's remaining time runs out. */
-async function guardedLookup(spec: LookupSpec, lambdaDeadline: number): Promise<Outcome> {
+/**
+ * Runs the lookup, but answers before its budget or the Lambda's remaining time runs out: FAILED,
+ * or for a rollback (or an Update that could not tell) SUCCESS with what it has.
+ */
+async function guardedLookup(spec: LookupSpec, lambdaDeadline: number, update?: Envelope): Promise<Outcome> {
   const start = Date.now();
   const { guardReserveMaxMs, guardReserveMinMs, guardReserveShare } = HANDLER_TIMING;
   const reserve = Math.min(guardReserveMaxMs, Math.max(guardReserveMinMs, (lambdaDeadline - start) * guardReserveShare));
@@ -76,15 +83,42 @@ async function guardedLookup(spec: LookupSpec, lambdaDeadline: number): Promise<
   const controller = new AbortController();
   const progress: Progress = { checks: 0 };
   let timer: NodeJS.Timeout | undefined;
+  /** DescribeStacks on the event's stack, cancelled by `signal`. */
+  const readRollback = (signal: AbortSignal) =>
+    checkRollback(() => external.stackStatus(update!.stackId, signal)).then((check) => {
+      log('stack status', { check });
+      return check;
+    });
+  const rollback: RollbackProbe | undefined = update && {
+    physicalResourceId: update.physicalResourceId,
+    check: () => {
+      progress.rollback = { kind: 'unknown', error: 'DescribeStacks did not answer in time' }; // until it answers
+      return readRollback(controller.signal);
+    },
+  };
+  // Giving up on an Update that never got to ask (an API that never answers): ask now, briefly,
+  // within the reserve, so that a rollback still answers SUCCESS.
+  const giveUp = async (): Promise<Outcome> => {
+    const reason = timeoutReason(spec, progress, Date.now() - start);
+    if (update && progress.rollback === undefined) {
+      const quick = new AbortController();
+      const limit = setTimeout(() => quick.abort(), Math.min(HANDLER_TIMING.guardRollbackCheckMs, reserve / 2));
+      progress.rollback = await readRollback(quick.signal);
+      clearTimeout(limit);
+    }
+    return progress.rollback !== undefined && progress.rollback.kind !== 'forward'
+      ? { status: 'SUCCESS', ...rollbackFallback(spec, update?.physicalResourceId, progress.rollback, reason) }
+      : { status: 'FAILED', reason };
+  };
   const timeout = new Promise<Outcome>((resolve) => {
-    timer = setTimeout(() => resolve({ status: 'FAILED', reason: timeoutReason(spec, progress, Date.now() - start) }), Math.max(0, deadline - Date.now()));
+    timer = setTimeout(() => void giveUp().then(resolve), Math.max(0, deadline - Date.now()));
   });
   const clock: Clock = {
     now: external.clock.now,
     sleep: (ms) => (controller.signal.aborted ? Promise.resolve() : external.clock.sleep(ms)),
   };
   try {
-    return await Promise.race([runLookup(spec, (s) => external.fetch(s, controller.signal), clock, progress), timeout]);
+    return await Promise.race([runLookup(spec, (s) => external.fetch(s, controller.signal), clock, progress, rollback), timeout]);
   } finally {
     clearTimeout(timer);
     controller.abort(); // cancels an SDK call still in flight

@@ -1,6 +1,8 @@
 import type { GetEventStreamCommandOutput } from '@aws-sdk/client-customer-profiles';
-import { classifyError, subject } from './reasons';
+import { describeStream, missingAttributes, missingPhysicalId, streamPhysicalId, toAttributes } from './attributes';
+import { classifyError, Failure, subject } from './reasons';
 import { LookupSpec } from './request';
+import { RollbackCheck, rollbackFallback, rollbackFoundReason } from './rollback';
 import { HANDLER_TIMING } from './timing';
 import { LookupAttributes } from '../src/contract';
 
@@ -23,6 +25,16 @@ export interface Progress {
   checks: number;
   lastSeen?: string;
   lastError?: string;
+  /** Set once an Update has asked whether it is part of a rollback. */
+  rollback?: RollbackCheck;
+}
+
+/** How an Update tells whether it is part of a rollback (absent for Create: a Create is never one). */
+export interface RollbackProbe {
+  /** The id the resource has now; kept when a rollback cannot read the stream. */
+  readonly physicalResourceId?: string;
+  /** Asked at most once, when a check is about to fail or wait. */
+  check(): Promise<RollbackCheck>;
 }
 
 /**
@@ -40,16 +52,22 @@ export function backoffMs(check: number): number {
   return Math.min(waitBackoffMaxMs, waitBackoffFirstMs * 2 ** (check - 1));
 }
 
-/** Looks the stream up, polling until its requirements hold or the wait runs out. */
-export async function runLookup(spec: LookupSpec, fetch: FetchStream, clock: Clock, progress: Progress): Promise<Outcome> {
+/**
+ * Looks the stream up, polling until its requirements hold or the wait runs out. Before an Update
+ * fails or waits, it asks `rollback` once: in a rollback it answers SUCCESS with what it can read,
+ * retrying throttling and 5xx for at most `HANDLER_TIMING.rollbackRetryMs`.
+ */
+export async function runLookup(spec: LookupSpec, fetch: FetchStream, clock: Clock, progress: Progress, rollback?: RollbackProbe): Promise<Outcome> {
   const waitUntil = clock.now() + spec.waitSeconds * 1000;
   const startedAt = clock.now();
+  const rollbackUntil = startedAt + HANDLER_TIMING.rollbackRetryMs;
   for (let check = 1; ; check++) {
     progress.checks = check;
+    let data: LookupAttributes | undefined;
+    let failure: Failure | undefined;
     let giveUp: () => string;
     try {
-      const output = await fetch(spec);
-      const data = toAttributes(spec, output);
+      data = toAttributes(spec, await fetch(spec));
       progress.lastSeen = describeStream(data);
       const unmet = unmetRequirements(spec, data);
       if (unmet.length === 0) {
@@ -58,77 +76,44 @@ export async function runLookup(spec: LookupSpec, fetch: FetchStream, clock: Clo
       }
       giveUp = () => requirementsReason(spec, unmet, check, clock.now() - startedAt);
     } catch (error) {
-      const failure = classifyError(error, spec);
+      failure = classifyError(error, spec);
       if (failure.kind === 'missing' && !spec.failIfMissing) {
         const reason = `${subject(spec)} does not exist; deploying without it (failIfMissing: false)`;
         return { status: 'SUCCESS', physicalResourceId: missingPhysicalId(spec), data: missingAttributes(spec), reason };
       }
-      if (failure.kind !== 'transient') {
-        return { status: 'FAILED', reason: failure.reason };
+      if (failure.kind === 'transient') {
+        progress.lastError = failure.reason;
       }
-      // Throttling and 5xx that outlasted the SDK's own retries: worth another check while waiting.
-      progress.lastError = failure.reason;
-      giveUp = () => failure.reason;
+      const reason = failure.reason;
+      giveUp = () => reason;
     }
+
+    if (rollback && progress.rollback === undefined) {
+      progress.rollback = await rollback.check();
+    }
+    if (progress.rollback !== undefined && progress.rollback.kind !== 'forward') {
+      if (data) {
+        const reason = rollbackFoundReason(spec, progress.rollback, describeStream(data));
+        return { status: 'SUCCESS', physicalResourceId: streamPhysicalId(spec, data.EventStreamArn), data, reason };
+      }
+      const rollbackRemaining = rollbackUntil - clock.now();
+      if (failure?.kind !== 'transient' || rollbackRemaining <= 0) {
+        return { status: 'SUCCESS', ...rollbackFallback(spec, rollback?.physicalResourceId, progress.rollback, giveUp()) };
+      }
+      await clock.sleep(Math.min(backoffMs(check), rollbackRemaining));
+      continue;
+    }
+
+    if (failure && failure.kind !== 'transient') {
+      return { status: 'FAILED', reason: failure.reason };
+    }
+    // Unmet requirements, or throttling and 5xx that outlasted the SDK's own retries: check again while waiting.
     const remaining = waitUntil - clock.now();
     if (remaining <= 0) {
       return { status: 'FAILED', reason: giveUp() };
     }
     await clock.sleep(Math.min(backoffMs(check), remaining));
   }
-}
-
-/** The fixed attribute set: never the raw response, so its size is bounded (tags are dropped). */
-export function toAttributes(spec: LookupSpec, output: GetEventStreamCommandOutput): LookupAttributes {
-  const destination = output.DestinationDetails;
-  return {
-    EventStreamArn: output.EventStreamArn ?? '',
-    Uri: destination?.Uri ?? '',
-    State: output.State ?? '',
-    DestinationStatus: destination?.Status ?? '',
-    DestinationMessage: destination?.Message ?? '',
-    CreatedAt: iso(output.CreatedAt),
-    StoppedSince: iso(output.StoppedSince),
-    UnhealthySince: iso(destination?.UnhealthySince),
-    Exists: 'true',
-    DomainName: output.DomainName ?? spec.domainName,
-    EventStreamName: spec.eventStreamName,
-    Region: spec.region,
-  };
-}
-
-/** Every attribute is present even for a missing stream, so `Fn::GetAtt` never fails on a missing key. */
-export function missingAttributes(spec: LookupSpec): LookupAttributes {
-  return {
-    EventStreamArn: '',
-    Uri: '',
-    State: '',
-    DestinationStatus: '',
-    DestinationMessage: '',
-    CreatedAt: '',
-    StoppedSince: '',
-    UnhealthySince: '',
-    Exists: 'false',
-    DomainName: spec.domainName,
-    EventStreamName: spec.eventStreamName,
-    Region: spec.region,
-  };
-}
-
-/** Longest EventStreamArn the service model allows; the physical id must also stay under CloudFormation's 1 KB. */
-const MAX_ARN_LENGTH = 255;
-
-/**
- * The stream's ARN, which makes a lookup of another stream a replacement; a name-based id when the
- * answer carries no usable ARN (the ids are never cut, so they must be bounded where they are made).
- */
-export function streamPhysicalId(spec: LookupSpec, arn: string): string {
-  return arn.startsWith('arn:') && arn.length <= MAX_ARN_LENGTH ? arn : `stream:${spec.region}:${spec.domainName}/${spec.eventStreamName}`;
-}
-
-/** Stable and unique per stream, for a stream that does not exist (yet). */
-export function missingPhysicalId(spec: LookupSpec): string {
-  return `missing:${spec.region}:${spec.domainName}/${spec.eventStreamName}`;
 }
 
 /** The requirements the stream does not meet, each as a sentence fragment. */
@@ -145,22 +130,10 @@ export function unmetRequirements(spec: LookupSpec, data: LookupAttributes): str
   return unmet;
 }
 
-/** A one-line account of what the stream looked like. */
-export function describeStream(data: LookupAttributes): string {
-  const stopped = data.StoppedSince ? ` since ${data.StoppedSince}` : '';
-  const unhealthy = data.UnhealthySince ? ` since ${data.UnhealthySince}` : '';
-  const message = data.DestinationMessage ? ` (${data.DestinationMessage})` : '';
-  return `${data.State}${stopped}, destination ${data.Uri || '(none)'} ${data.DestinationStatus}${unhealthy}${message}`;
-}
-
 function requirementsReason(spec: LookupSpec, unmet: string[], checks: number, waitedMs: number): string {
   const waited = spec.waitSeconds > 0 ? ` after waiting ${Math.round(waitedMs / 1000)}s (${checks} checks)` : '';
   const hint = spec.waitSeconds > 0
     ? 'Fix the stream or its destination, then deploy again, or wait longer with a larger waitTimeout.'
     : 'Fix the stream or its destination, then deploy again, or set waitTimeout to wait for it.';
   return `${subject(spec)} does not meet the deployment's requirements${waited}: ${unmet.join('; ')}. ${hint}`;
-}
-
-function iso(value: Date | undefined): string {
-  return value instanceof Date && !Number.isNaN(value.getTime()) ? value.toISOString() : '';
 }

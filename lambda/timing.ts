@@ -26,5 +26,9 @@ export const HANDLER_TIMING = {
   /** Backoff between checks while waiting for requirements: 1 s, doubling, at most 30 s. */
   waitBackoffFirstMs: 1_000,
   waitBackoffMaxMs: 30_000,
+  /** How long a rollback Update keeps retrying throttling and 5xx before it answers with what it has. */
+  rollbackRetryMs: 15_000,
+  /** How long the time guard waits for DescribeStacks when an Update gives up before it could ask. */
+  guardRollbackCheckMs: 2_000,
 } as const;
 

@@ -17,8 +17,11 @@ const PROVIDER_ID = 'EventStreamLookupProvider';
 
 /** IAM's limit for all inline policies of one role, whitespace excluded. */
 const ROLE_POLICY_LIMIT = 10_240;
-/** Room kept for everything but the GetEventStream resources: the log statement, keys, the version. */
-const POLICY_RESERVE = 1_200;
+/**
+ * Room kept for everything but the GetEventStream resources: the log statement, the DescribeStacks
+ * statement on the stack's own ARN (a 128-character stack name at most), keys, the version.
+ */
+const POLICY_RESERVE = 1_600;
 
 /** What a lookup tells the provider at construction time. */
 export interface LookupRegistration {
@@ -155,6 +158,9 @@ export class EventStreamLookupProvider extends Construct {
     if (roles.length > 0) {
       statements.push({ Effect: 'Allow', Action: 'sts:AssumeRole', Resource: roles });
     }
+    // An Update that would fail or wait asks for its own stack's status, so a rollback never gates
+    // (lambda/rollback.ts); the function's own credentials, on exactly this stack.
+    statements.push({ Effect: 'Allow', Action: 'cloudformation:DescribeStacks', Resource: Stack.of(this).stackId });
     return { Version: '2012-10-17', Statement: statements };
   }
 

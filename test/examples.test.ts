@@ -6,7 +6,7 @@ import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import { EventStreamLookup } from '../src';
 import { RESOURCE_TYPE } from '../src/contract';
 import { EXAMPLES_DIR, exampleNames, synthExample } from '../tools/cdk-cli';
-import { seedRetailWorld, RETAIL_WORLD } from '../tools/demo/world';
+import { seedRetailWorld, RETAIL_WORLD, stopOrders } from '../tools/demo/world';
 import { RehearsalEnvironment } from '../tools/rehearsal/environment';
 import { rehearse } from '../tools/rehearsal/rehearse';
 
@@ -73,6 +73,23 @@ describe('examples/retail-lookups', () => {
       expect(values).toContain(`arn:aws:kinesis:${RETAIL_WORLD.region}:${RETAIL_WORLD.account}:stream/retail-orders`);
       expect(values).toContain(`arn:aws:profile:${RETAIL_WORLD.region}:${RETAIL_WORLD.account}:domains/${RETAIL_WORLD.domainName}/event-streams/orders`);
       expect(Object.keys(consumed).some((k) => k.startsWith('ReaderDefaultPolicy'))).toBe(true);
+    } finally {
+      await env.stop();
+    }
+  });
+
+  test('rehearsed twice, as the demo does: the orders stream stops, its gated update fails, the stack rolls back cleanly', async () => {
+    const next = await synthExample('retail-lookups', tempOutdir(), { [EventStreamLookup.REFRESH_CONTEXT_KEY]: 'example-test-2' });
+    const env = await RehearsalEnvironment.start({ account: RETAIL_WORLD.account, region: RETAIL_WORLD.region });
+    try {
+      seedRetailWorld(env);
+      const report = await rehearse(assembly, env, { update: next, beforeUpdate: () => stopOrders(env), lastPhase: 'Update', stacks: ['ProfilesLookups'] });
+      // Only the refreshed lookup is updated; the others' properties did not change.
+      expect(report.steps.filter((s) => s.requestType === 'Update').map((s) => [s.logicalId.replace(/[0-9A-F]{8}$/, ''), s.rollback, s.status])).toEqual([
+        ['Orders', false, 'FAILED'],
+        ['Orders', true, 'SUCCESS'],
+      ]);
+      expect(report.stacks[0].history).toEqual(['CREATE_IN_PROGRESS', 'CREATE_COMPLETE', 'UPDATE_IN_PROGRESS', 'UPDATE_ROLLBACK_IN_PROGRESS', 'UPDATE_ROLLBACK_COMPLETE']);
     } finally {
       await env.stop();
     }

@@ -6,8 +6,9 @@ import { EventStreamLookup, EventStreamState } from 'cdk-event-stream-lookup';
 /**
  * Three stacks that depend on event streams of a Customer Profiles domain they do not own:
  *
- * - `ProfilesLookups` looks up four streams: one gated on RUNNING and a healthy destination, one
- *   plain, one that may be missing, and one in a partner account through an assumed role;
+ * - `ProfilesLookups` looks up four streams: one gated on RUNNING and a healthy destination at
+ *   every deployment, one plain, one that may be missing, and one in a partner account through an
+ *   assumed role;
  * - `OrdersConsumer` grants a role read access to the first stream's destination and stores its ARN,
  *   reading both from `ProfilesLookups` (with the feature flags of `cdk.json`, as a current
  *   `cdk init` app has them, these are weak references: `Fn::GetStackOutput`);
@@ -17,11 +18,13 @@ const app = new App();
 const env = { account: '123456789012', region: 'us-east-1' };
 
 const lookups = new Stack(app, 'ProfilesLookups', { env });
+// Checked again on every deployment: a deployment fails (and rolls back cleanly) once it stops.
 const orders = new EventStreamLookup(lookups, 'Orders', {
   domainName: 'retail-profiles',
   eventStreamName: 'orders',
   requiredState: EventStreamState.RUNNING,
   requireHealthyDestination: true,
+  refreshOnEveryDeployment: true,
 });
 const returns = new EventStreamLookup(lookups, 'Returns', {
   domainName: 'retail-profiles',

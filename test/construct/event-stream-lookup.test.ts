@@ -138,6 +138,9 @@ describe('one provider per stack', () => {
   });
 });
 
+/** The rollback check's one permission: the stack's own ARN (`Ref AWS::StackId`), nothing wider. */
+const DESCRIBE_OWN_STACK = { Effect: 'Allow', Action: 'cloudformation:DescribeStacks', Resource: { Ref: 'AWS::StackId' } };
+
 describe('IAM', () => {
   test('GetEventStream on the exact domain and stream ARNs, logs on the own log group', () => {
     const stack = testStack();
@@ -165,6 +168,7 @@ describe('IAM', () => {
               arn('eu-west-1:123456789012:domains/eu-profiles/event-streams/orders'),
             ],
           },
+          DESCRIBE_OWN_STACK,
         ],
       },
       Roles: [{ Ref: Match.stringLikeRegexp('^EventStreamLookupProviderRole') }],
@@ -180,7 +184,15 @@ describe('IAM', () => {
     expect(policy.Properties.PolicyDocument.Statement).toEqual([
       expect.objectContaining({ Action: ['logs:CreateLogStream', 'logs:PutLogEvents'] }),
       { Effect: 'Allow', Action: 'sts:AssumeRole', Resource: [roleArn] },
+      DESCRIBE_OWN_STACK,
     ]);
+  });
+
+  test('a rollback can be told apart: DescribeStacks on exactly the own stack, with the function\'s own role even for role lookups', () => {
+    const stack = testStack();
+    new EventStreamLookup(stack, 'Remote', { domainName: 'd', eventStreamName: 's', roleArn: 'arn:aws:iam::210987654321:role/ProfilesReader' });
+    const statements: any[] = Object.values(Template.fromStack(stack).findResources('AWS::IAM::Policy'))[0].Properties.PolicyDocument.Statement;
+    expect(statements.filter((s) => JSON.stringify(s).includes('cloudformation:'))).toEqual([DESCRIBE_OWN_STACK]);
   });
 
   test('never grants Resource "*", and the role has no managed policies', () => {

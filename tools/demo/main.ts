@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { RETAIL_WORLD, seedRetailWorld } from './world';
+import { RETAIL_WORLD, seedRetailWorld, stopOrders } from './world';
 import { EventStreamLookup } from '../../src';
 import { synthExample } from '../cdk-cli';
 import { RehearsalEnvironment } from '../rehearsal/environment';
@@ -19,13 +19,16 @@ async function main(): Promise<void> {
   try {
     seedRetailWorld(env);
     const synthStarted = Date.now();
-    const assembly = await synthExample('retail-lookups', outdir, { [EventStreamLookup.REFRESH_CONTEXT_KEY]: 'demo' });
-    console.log(`"cdk synth" of examples/retail-lookups: ${assembly.stacks.length} stacks in ${outdir}, ${Date.now() - synthStarted} ms.`);
+    // Two deployments (the refresh token changes), as `cdk deploy` twice would synthesize them.
+    const deployment = (n: number) => synthExample('retail-lookups', path.join(outdir, `deployment-${n}`), { [EventStreamLookup.REFRESH_CONTEXT_KEY]: `demo-${n}` });
+    const [assembly, update] = await Promise.all([deployment(1), deployment(2)]);
+    console.log(`"cdk synth" of examples/retail-lookups, twice: ${assembly.stacks.length} stacks in ${outdir}, ${Date.now() - synthStarted} ms.`);
     console.log(`Local Customer Profiles at ${env.profiles.endpoint}; responses received over HTTPS by a strict S3 stand-in.`);
-    console.log('Rehearsed: every EventStreamLookup, run by its bundled handler; other resources get placeholder values.\n');
+    console.log('Rehearsed: every EventStreamLookup, run by its bundled handler; other resources get placeholder values.');
+    console.log('Between the two deployments the orders stream stops: its gated update fails, and the stack rolls back.\n');
 
     const started = Date.now();
-    const report = await rehearse(assembly, env);
+    const report = await rehearse(assembly, env, { update, beforeUpdate: () => stopOrders(env) });
 
     console.log('## Events, as CloudFormation would see them\n');
     console.log(table(['stack', 'lookup', 'request', 'status', 'ms', 'reason'], report.steps.map((s) => [
@@ -37,9 +40,9 @@ async function main(): Promise<void> {
     console.log(attributesTable(creates));
 
     console.log('\n## Stacks\n');
-    console.log(table(['stack', 'status', 'outputs', 'values its resources read from lookups'], report.stacks.map((s) => [
+    console.log(table(['stack', 'statuses, in order', 'outputs', 'values its resources read from lookups'], report.stacks.map((s) => [
       s.stackName,
-      s.status,
+      s.history.join(' → '),
       Object.entries(s.outputs).map(([k, v]) => `${k}=${v}`).join(', '),
       Object.entries(s.consumed).map(([k, v]) => `${k}=${v}`).join(', '),
     ])));

@@ -46,3 +46,14 @@ export function seedRetailWorld(env: RehearsalEnvironment): void {
     destination: { uri: kinesis(w.partnerAccount, 'partner-orders'), status: 'HEALTHY' },
   });
 }
+
+/** Between two deployments, the `orders` stream stops: the gated lookup's next update fails. */
+export function stopOrders(env: RehearsalEnvironment): void {
+  const w = RETAIL_WORLD;
+  env.profiles.putStream(w.domainName, 'orders', {
+    createdAt: new Date('2026-03-02T09:30:00Z'),
+    state: 'STOPPED',
+    stoppedSince: new Date('2026-12-01T06:00:00Z'),
+    destination: { uri: `arn:aws:kinesis:${w.region}:${w.account}:stream/retail-orders`, status: 'HEALTHY' },
+  });
+}

@@ -1,0 +1,156 @@
+import { DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { AccessDeniedException, GetEventStreamCommand, ResourceNotFoundException, ThrottlingException } from '@aws-sdk/client-customer-profiles';
+import { AssumeRoleCommand } from '@aws-sdk/client-sts';
+import { ROLLBACK_STATUS } from '../../lambda/rollback';
+import { HANDLER_TIMING } from '../../lambda/timing';
+import { createEvent, KINESIS_ARN, runningStream, STACK_ID, stoppedStream, STREAM_ARN, updateEvent } from '../fixtures/events';
+import { HandlerHarness } from '../fixtures/harness';
+
+/**
+ * Rollbacks: CloudFormation rolls an update back with another Update carrying the previous
+ * properties. The handler tells it apart by its stack's status (DescribeStacks), and then never
+ * gates, never waits and never fails.
+ */
+
+const h = HandlerHarness.forEachTest();
+
+const GATED = { RequiredState: 'RUNNING', RefreshToken: 'deployment-1' } as const;
+/** The rollback of a failed refresh: the previous properties, the failed ones as the old ones. */
+const rollbackEvent = (properties: Record<string, string> = GATED, physicalId = STREAM_ARN) => {
+  const failed = createEvent('unused', { ...properties, RefreshToken: 'deployment-2' });
+  return updateEvent(h.newUrl(), failed, physicalId, { RefreshToken: 'deployment-1' });
+};
+const subjectOf = "event stream 'orders' in domain 'retail-profiles' (us-east-1)";
+
+describe('an Update during UPDATE_ROLLBACK_IN_PROGRESS', () => {
+  beforeEach(() => h.stackStatus(ROLLBACK_STATUS));
+
+  test('a stopped stream does not fail the gate: SUCCESS with its current facts, the reason says why', async () => {
+    h.profiles.on(GetEventStreamCommand).resolves(stoppedStream());
+    const response = await h.respond(rollbackEvent());
+    expect(response).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: STREAM_ARN, Data: { State: 'STOPPED', Uri: KINESIS_ARN, EventStreamArn: STREAM_ARN } });
+    expect(response.Reason).toMatch(/^the stack is rolling back \(UPDATE_ROLLBACK_IN_PROGRESS\), so the requirements were not enforced and nothing was waited for;/);
+    expect(response.Reason).toContain(subjectOf);
+    expect(response.Reason).toContain('Fix the stream before the next deployment');
+  });
+
+  test('DescribeStacks is asked about exactly the event\'s stack, once', async () => {
+    h.profiles.on(GetEventStreamCommand).resolves(stoppedStream());
+    await h.respond(rollbackEvent());
+    const calls = h.cloudformation.commandCalls(DescribeStacksCommand);
+    expect(calls.map((c) => c.args[0].input)).toEqual([{ StackName: STACK_ID }]);
+  });
+
+  test('a waiting gate does not wait: one check, no sleep', async () => {
+    h.profiles.on(GetEventStreamCommand).resolves(stoppedStream());
+    const response = await h.respond(rollbackEvent({ ...GATED, WaitTimeoutSeconds: '600' }));
+    expect(response.Status).toBe('SUCCESS');
+    expect(h.profiles.commandCalls(GetEventStreamCommand)).toHaveLength(1);
+    expect(h.sleeps).toEqual([]);
+  });
+
+  test.each([
+    ['deleted', new ResourceNotFoundException({ message: 'Event stream not found', $metadata: {} }), 'ResourceNotFoundException'],
+    ['access revoked', new AccessDeniedException({ message: 'not authorized', $metadata: {} }), 'AccessDeniedException'],
+  ])('a stream that cannot be read (%s): SUCCESS with the physical id and the ARN it holds, names kept', async (_, error, name) => {
+    h.profiles.on(GetEventStreamCommand).rejects(error);
+    const response = await h.respond(rollbackEvent());
+    expect(response).toMatchObject({
+      Status: 'SUCCESS',
+      PhysicalResourceId: STREAM_ARN,
+      Data: { EventStreamArn: STREAM_ARN, Exists: 'true', DomainName: 'retail-profiles', EventStreamName: 'orders', Region: 'us-east-1', Uri: '', State: '' },
+    });
+    expect(response.Reason).toContain(subjectOf);
+    expect(response.Reason).toContain(name);
+    expect(response.Reason).toContain('Restore the stream or the access to it before the next deployment');
+    expect(h.sleeps).toEqual([]);
+  });
+
+  test('a rollback of a lookup that had found no stream keeps that: Exists false, no ARN', async () => {
+    h.profiles.on(GetEventStreamCommand).rejects(new ResourceNotFoundException({ message: 'gone', $metadata: {} }));
+    const response = await h.respond(rollbackEvent(GATED, 'missing:us-east-1:retail-profiles/orders'));
+    expect(response).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: 'missing:us-east-1:retail-profiles/orders', Data: { Exists: 'false', EventStreamArn: '' } });
+  });
+
+  test('throttling is retried for the rollback budget, then answered with what it has', async () => {
+    h.profiles.on(GetEventStreamCommand).rejects(new ThrottlingException({ message: 'Rate exceeded', $metadata: { attempts: 4 } }));
+    const response = await h.respond(rollbackEvent());
+    expect(response).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: STREAM_ARN, Data: { EventStreamArn: STREAM_ARN } });
+    expect(response.Reason).toContain('ThrottlingException');
+    const slept = h.sleeps.reduce((a, b) => a + b, 0);
+    expect(slept).toBe(HANDLER_TIMING.rollbackRetryMs);
+  });
+
+  test('throttling that clears within the budget gives the current facts', async () => {
+    h.profiles
+      .on(GetEventStreamCommand)
+      .rejectsOnce(new ThrottlingException({ message: 'Rate exceeded', $metadata: {} }))
+      .resolves(stoppedStream());
+    const response = await h.respond(rollbackEvent());
+    expect(response).toMatchObject({ Status: 'SUCCESS', Data: { State: 'STOPPED', Uri: KINESIS_ARN } });
+    expect(h.sleeps).toHaveLength(1);
+  });
+
+  test('a cross-account rollback: GetEventStream through the role, DescribeStacks with the function\'s own client', async () => {
+    const roleArn = 'arn:aws:iam::210987654321:role/ProfilesReader';
+    h.sts.on(AssumeRoleCommand).resolves({ Credentials: { AccessKeyId: 'ASIA', SecretAccessKey: 's', SessionToken: 't', Expiration: new Date() } });
+    h.profiles.on(GetEventStreamCommand).resolves(stoppedStream());
+    const response = await h.respond(rollbackEvent({ ...GATED, RoleArn: roleArn }));
+    expect(response.Status).toBe('SUCCESS');
+    expect(response.Reason).toContain(`via role ${roleArn}`);
+    expect(h.cloudformation.commandCalls(DescribeStacksCommand)).toHaveLength(1);
+    expect(h.sts.commandCalls(AssumeRoleCommand)).toHaveLength(1);
+  });
+
+  test('even when the time guard fires (an API that never answers), the rollback answers SUCCESS', async () => {
+    h.profiles.on(GetEventStreamCommand).rejectsOnce(new ThrottlingException({ message: 'Rate exceeded', $metadata: {} }));
+    // After the first throttle, every call hangs until the guard aborts it.
+    h.profiles.on(GetEventStreamCommand).callsFake((_input, getClient) => new Promise(() => getClient));
+    const responses = await h.invoke(rollbackEvent(), 3_000);
+    expect(responses).toHaveLength(1);
+    expect(responses[0].json).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: STREAM_ARN });
+    expect(responses[0].json.Reason).toMatch(/the stack is rolling back .* could not be read \(gave up on event stream 'orders'/);
+  });
+});
+
+describe('an Update that is not a rollback', () => {
+  test('UPDATE_IN_PROGRESS: the gate fails the update, as before', async () => {
+    h.profiles.on(GetEventStreamCommand).resolves(stoppedStream());
+    const response = await h.respond(rollbackEvent());
+    expect(response.Status).toBe('FAILED');
+    expect(response.Reason).toContain('required state RUNNING, found STOPPED');
+    expect(h.cloudformation.commandCalls(DescribeStacksCommand)).toHaveLength(1);
+  });
+
+  test('an Update that succeeds never asks CloudFormation', async () => {
+    h.profiles.on(GetEventStreamCommand).resolves(runningStream());
+    const response = await h.respond(rollbackEvent());
+    expect(response.Status).toBe('SUCCESS');
+    expect(h.cloudformation.commandCalls(DescribeStacksCommand)).toHaveLength(0);
+  });
+
+  test('a Create never asks CloudFormation, and fails its gate', async () => {
+    h.profiles.on(GetEventStreamCommand).resolves(stoppedStream());
+    const response = await h.respond(createEvent(h.newUrl(), GATED));
+    expect(response.Status).toBe('FAILED');
+    expect(h.cloudformation.commandCalls(DescribeStacksCommand)).toHaveLength(0);
+  });
+
+  test('a status that cannot be read is treated as a possible rollback: SUCCESS, and the Reason says what to allow', async () => {
+    h.cloudformation.on(DescribeStacksCommand).rejects(Object.assign(new Error('User is not authorized to perform: cloudformation:DescribeStacks'), { name: 'AccessDenied' }));
+    h.profiles.on(GetEventStreamCommand).resolves(stoppedStream());
+    const response = await h.respond(rollbackEvent());
+    expect(response.Status).toBe('SUCCESS');
+    expect(response.Reason).toMatch(/^could not read the stack's status to tell a rollback from an update \(AccessDenied: User is not authorized/);
+    expect(response.Reason).toContain("Allow cloudformation:DescribeStacks on this stack for the lookup's function role");
+    expect(response.Reason).toContain(subjectOf);
+  });
+
+  test('a DescribeStacks answer without a status counts as unreadable', async () => {
+    h.cloudformation.on(DescribeStacksCommand).resolves({ Stacks: [] });
+    h.profiles.on(GetEventStreamCommand).resolves(stoppedStream());
+    const response = await h.respond(rollbackEvent());
+    expect(response.Status).toBe('SUCCESS');
+    expect(response.Reason).toContain('DescribeStacks returned no stack status');
+  });
+});
