@@ -1,11 +1,12 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { ArnFormat, Duration, Lazy, Stack, Validations } from 'aws-cdk-lib';
+import { Annotations, ArnFormat, Duration, Lazy, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct, IDependable } from 'constructs';
-import { REFRESH_CONTEXT_KEY, TIMING } from './contract';
+import { API_RATE_CONTEXT_KEY, budgetWarning, functionTimeoutSeconds, parseApiRate, renderStormPlan, STORM_PLAN_ENV, StormPlan } from './budget';
+import { REFRESH_CONTEXT_KEY } from './contract';
 import { ArnFactory, estimateLength, planResources, ResourcePlan, StreamTarget } from './permissions';
 
 /** Where the build (`npx projen bundle`) leaves the esbuild bundle of `lambda/index.ts`. */
@@ -83,6 +84,9 @@ export class EventStreamLookupProvider extends Construct {
       role: iam.Role.fromRoleArn(this, 'HandlerRole', role.roleArn, { mutable: false }),
       logGroup,
     });
+    // How many lookups may call at once, and the planned rate: the handler spreads its first call
+    // and bounds its retries with them (src/budget.ts).
+    this.function.addEnvironment(STORM_PLAN_ENV, Lazy.string({ produce: () => renderStormPlan(this.stormPlan()) }));
 
     const policy = new iam.CfnPolicy(this, 'Policy', {
       policyName: 'EventStreamLookup',
@@ -98,6 +102,10 @@ export class EventStreamLookupProvider extends Construct {
     this.node.addValidation({
       validate: () => {
         this.acknowledgePatterns(policy);
+        const warning = budgetWarning(this.longestWait(), this.stormPlan());
+        if (warning) {
+          Annotations.of(Stack.of(this)).addWarningV2('cdk-event-stream-lookup:budget', warning);
+        }
         return [];
       },
     });
@@ -114,10 +122,18 @@ export class EventStreamLookupProvider extends Construct {
     return this.refreshTokenValue;
   }
 
-  /** The longest wait plus one check plus a margin: Lambda never cuts a lookup short. */
+  /** The stack's lookups and the rate planned for them (the context value, else 5/s burst 10). */
+  public stormPlan(): StormPlan {
+    return { lookups: this.registrations.length, rate: parseApiRate(this.node.tryGetContext(API_RATE_CONTEXT_KEY)) };
+  }
+
+  /** The longest wait plus the storm plus one check plus a margin, within Lambda's maximum (src/budget.ts). */
   private functionTimeoutSeconds(): number {
-    const longestWait = Math.max(0, ...this.registrations.map((r) => r.waitSeconds));
-    return longestWait + TIMING.checkBudgetSeconds + TIMING.functionMarginSeconds;
+    return functionTimeoutSeconds(this.longestWait(), this.stormPlan());
+  }
+
+  private longestWait(): number {
+    return Math.max(0, ...this.registrations.map((r) => r.waitSeconds));
   }
 
   /** The GetEventStream plan for this stack's own-account lookups (exposed for tests). */
