@@ -101,6 +101,7 @@ async function guardedLookup(spec: LookupSpec, lambdaDeadline: number, plan: Sto
     random: external.random,
     plan,
   };
+  log('pacing', { lookupsInStack: plan.lookups, plannedRate: plan.rate, startDelayMs: pacing.startDelayMs, retryForMs: pacing.retryForMs });
   const controller = new AbortController();
   const progress: Progress = { checks: 0 };
   let timer: NodeJS.Timeout | undefined;

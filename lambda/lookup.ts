@@ -42,10 +42,10 @@ export interface Pacing {
   readonly startDelayMs: number;
   /** Transient errors are retried until this long after the lookup started (the spread included). */
   readonly retryForMs: number;
-  /** A uniform random number in [0, 1). */
-  random(): number;
   /** The stack's lookups and the planned rate, for the Reason. */
   readonly plan: StormPlan;
+  /** A uniform random number in [0, 1). */
+  random(): number;
 }
 
 /** Capped full-jitter exponential backoff before the n-th retry of a transient error. */
