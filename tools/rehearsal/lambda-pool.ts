@@ -149,7 +149,8 @@ export class LambdaPool {
     this.running.set(key, (this.running.get(key) ?? 0) + 1);
     this.runningTotal++;
     this.peakConcurrency = Math.max(this.peakConcurrency, this.runningTotal);
-    const environment = this.environments.find((e) => e.key === key && e.busy === undefined) ?? this.spawn(pending.fn, pending.runtimeEnvironment, key);
+    const idle = this.environments.find((e) => e.key === key && e.busy === undefined);
+    const environment = idle ?? this.spawn(pending.fn, pending.runtimeEnvironment, key);
     const warm = environment.served > 0;
     environment.served++;
     const timeoutMs = pending.fn.timeoutSeconds * 1000;

@@ -73,7 +73,8 @@ export async function rehearseStorm(options: StormOptions): Promise<StormResult>
     // lookups, or as the concurrency limits allow.
     const artifact = assembly.getStackByName(stack.stackName);
     const fnSpec = functionSpec(artifact, findLookups(artifact)[0].functionLogicalId, (v) => v);
-    await pool.prewarm(fnSpec, env.runtimeVariables(), Math.min(options.lookups, options.concurrency ?? Infinity, options.reservedConcurrency ?? Infinity));
+    const environments = Math.min(options.lookups, options.concurrency ?? Infinity, options.reservedConcurrency ?? Infinity);
+    await pool.prewarm(fnSpec, env.runtimeVariables(), environments);
     env.profiles.rateLimit(rate);
     const started = Date.now();
     const report = await rehearse(assembly, env, { lastPhase: 'Create', pool });
