@@ -4,7 +4,7 @@ import { classifyError, Failure, retriesReason, RetryStats, subject } from './re
 import { LookupSpec } from './request';
 import { RollbackCheck, rollbackFallback, rollbackFoundReason } from './rollback';
 import { HANDLER_TIMING } from './timing';
-import { DOCUMENTED_RATE, StormPlan } from '../src/budget';
+import { StormPlan } from '../src/budget';
 import { LookupAttributes } from '../src/contract';
 
 /**
@@ -89,8 +89,8 @@ export async function runLookup(
   fetch: FetchStream,
   clock: Clock,
   progress: Progress,
-  rollback?: RollbackProbe,
-  pacing: Pacing = defaultPacing(spec),
+  rollback: RollbackProbe | undefined,
+  pacing: Pacing,
 ): Promise<Outcome> {
   const startedAt = clock.now();
   const retryUntil = startedAt + pacing.retryForMs;
@@ -169,16 +169,6 @@ export async function runLookup(
     }
     await clock.sleep(Math.min(backoffMs(check), remaining));
   }
-}
-
-/** Retries for one check beyond the wait, as the handler budgets a lone lookup. */
-function defaultPacing(spec: LookupSpec): Pacing {
-  return {
-    startDelayMs: 0,
-    retryForMs: (spec.waitSeconds + 30) * 1000,
-    random: Math.random,
-    plan: { lookups: 1, rate: DOCUMENTED_RATE },
-  };
 }
 
 /** The transient errors seen so far, for a Reason. */
