@@ -84,7 +84,7 @@ export function classifyError(error: unknown, spec: LookupSpec): Failure {
           kind: 'transient',
           throttled: isThrottle(error),
           detail: detail(error),
-          reason: `Customer Profiles did not answer GetEventStream for ${what} after ${attempts(error)}: ${detail(error)}. Retry the deployment later, or set waitTimeout to keep trying.`,
+          reason: `Customer Profiles did not answer GetEventStream for ${what}: ${detail(error)}. Retry the deployment later.`,
         };
       }
       return {
@@ -139,11 +139,6 @@ function errorName(error: unknown): string {
 function httpStatus(error: unknown): number | undefined {
   const status = (error as { $metadata?: { httpStatusCode?: unknown } } | undefined)?.$metadata?.httpStatusCode;
   return typeof status === 'number' ? status : undefined;
-}
-
-function attempts(error: unknown): string {
-  const count = (error as { $metadata?: { attempts?: unknown } } | undefined)?.$metadata?.attempts;
-  return typeof count === 'number' ? `${count} attempts` : 'retries';
 }
 
 /** `Name: message`, bounded in length (service messages can be long). */
