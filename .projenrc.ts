@@ -69,6 +69,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
     `aws-cdk@${CDK_CLI_VERSION}`,
     // Lets examples import 'cdk-event-stream-lookup' as users do, resolved to src/ inside this repo.
     'tsconfig-paths@^4',
+    // Mutation testing (npx projen mutation); Stryker 10 needs Node 22.
+    '@stryker-mutator/core@9.6.1',
+    '@stryker-mutator/jest-runner@9.6.1',
   ],
 
   bundlerOptions: {
@@ -186,6 +189,47 @@ bench.exec('ts-node --transpile-only --project tools/tsconfig.json tools/bench/m
 project.addTask('service-model:extract', {
   description: 'Rewrite tools/service-model/get-event-stream.json from the botocore installed for python3',
   exec: 'ts-node --transpile-only --project tools/tsconfig.json tools/service-model/extract.ts',
+});
+
+// Mutation testing: does a test notice when the code breaks? Not part of the build (about 45 minutes
+// for every file on 2 cores). `npx projen mutation` mutates the handler and the construct's logic;
+// `npx projen mutation --mutate lambda/respond.ts` one file. The report lands in reports/mutation/.
+new JsonFile(project, 'stryker.config.json', {
+  obj: {
+    $schema: './node_modules/@stryker-mutator/core/schema/stryker-schema.json',
+    testRunner: 'jest',
+    jest: {
+      projectType: 'custom',
+      // The unit and construct tests: the rehearsal runs the prebuilt bundle and cannot see a mutant,
+      // and the fuzz test's thousands of runs add time without killing more.
+      config: {
+        preset: 'ts-jest',
+        testEnvironment: 'node',
+        testMatch: ['<rootDir>/test/handler/**/*.test.ts', '<rootDir>/test/construct/**/*.test.ts'],
+        testPathIgnorePatterns: ['/node_modules/', 'fuzz\\.test\\.ts$', 'cfn-lint\\.test\\.ts$', 'scale\\.test\\.ts$', 'snapshot\\.test\\.ts$'],
+        transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'test/tsconfig.json' }] },
+      },
+      enableFindRelatedTests: false,
+    },
+    mutate: ['lambda/**/*.ts', 'src/**/*.ts', '!src/index.ts', '!lambda/log.ts'],
+    coverageAnalysis: 'perTest',
+    ignoreStatic: true,
+    concurrency: 2,
+    timeoutMS: 20_000,
+    tempDirName: '.stryker-tmp',
+    reporters: ['clear-text', 'progress', 'html', 'json'],
+    htmlReporter: { fileName: 'reports/mutation/mutation.html' },
+    jsonReporter: { fileName: 'reports/mutation/mutation.json' },
+    thresholds: { high: 90, low: 80, break: null },
+  },
+});
+project.addGitIgnore('/reports/');
+project.addGitIgnore('.stryker-tmp/');
+project.addPackageIgnore('/stryker.config.json');
+project.addTask('mutation', {
+  description: 'Mutation testing with Stryker (not in the build; pass --mutate FILE for one file); report in reports/mutation/',
+  exec: 'stryker run',
+  receiveArgs: true,
 });
 
 project.synth();
