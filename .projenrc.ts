@@ -54,6 +54,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
   devDeps: [
     `@aws-sdk/client-customer-profiles@${SDK_VERSION}`,
     `@aws-sdk/client-sts@${SDK_VERSION}`,
+    // Proves the Cloud Control stand-in (synth-time lookups) speaks the wire format the SDK parses.
+    `@aws-sdk/client-cloudcontrol@${SDK_VERSION}`,
     'aws-sdk-client-mock@^4',
     'aws-sdk-client-mock-jest@^4',
     '@types/aws-lambda@^8',
