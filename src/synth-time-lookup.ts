@@ -43,9 +43,8 @@ class SynthTimeEventStream extends Construct implements IEventStreamAttributes {
   public readonly createdAt: string;
   public readonly destinationStream: kinesis.IStream;
 
-  constructor(scope: Construct, id: string, options: EventStreamLookupOptions) {
+  constructor(scope: Construct, id: string, target: Target) {
     super(scope, id);
-    const target = checkTarget(this, options);
     const query: GetContextValueOptions = {
       provider: cxschema.ContextProvider.CC_API_PROVIDER,
       props: {
@@ -73,7 +72,8 @@ class SynthTimeEventStream extends Construct implements IEventStreamAttributes {
 
 /** Looks the stream up at synth time; used by `EventStreamLookup.fromLookup`. */
 export function lookUpAtSynthTime(scope: Construct, id: string, options: EventStreamLookupOptions): IEventStreamAttributes {
-  return new SynthTimeEventStream(scope, id, options);
+  // Checked before the construct is added, so a refused lookup leaves nothing behind.
+  return new SynthTimeEventStream(scope, id, checkTarget(scope, options));
 }
 
 function nameOf(target: { domainName: string; eventStreamName: string; region: string }): string {
