@@ -166,9 +166,10 @@ project.addTask('integ:snapshot', {
 project.addGitIgnore('/test/integ.event-stream-lookup.ts.snapshot/asset.*');
 
 // The main job, on a fresh clone too: bundle the handler, synthesize examples/retail-lookups with
-// the real CDK CLI, and rehearse its deployment against local stand-ins (tools/).
+// the real CDK CLI, and rehearse its deployment against local stand-ins (tools/); then synthesize
+// examples/synth-time-lookup against a local Cloud Control (the synth-time mode).
 const demo = project.addTask('demo', {
-  description: 'The main job: synthesize the example app with the CDK CLI and rehearse its deployment locally',
+  description: 'The main job: synthesize the examples with the CDK CLI, rehearse the deploy-time lookups locally, and look a stream up at synth time',
 });
 demo.spawn(project.bundler.bundleTask);
 demo.exec('ts-node --transpile-only --project tools/tsconfig.json tools/demo/main.ts');
