@@ -13,7 +13,7 @@ const PYTHON_TEST_TOOLS = { name: 'Install cfn-lint and botocore', run: 'pip ins
 const project = new awscdk.AwsCdkConstructLibrary({
   name: 'cdk-event-stream-lookup',
   description:
-    'Look up an existing Amazon Connect Customer Profiles event stream at deploy time: its ARN, destination and state as CloudFormation attributes, with deployment gates.',
+    'Look up an existing Amazon Connect Customer Profiles event stream at deploy time (its ARN, destination and state as CloudFormation attributes, with deployment gates) or at synth time (through the CDK CLI\'s Cloud Control lookup, cached in cdk.context.json).',
   author: 'EventStreamLookup team',
   authorAddress: 'team@example.com',
   repositoryUrl: 'https://github.com/event-stream-lookup/cdk-event-stream-lookup.git',

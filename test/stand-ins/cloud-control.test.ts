@@ -134,7 +134,11 @@ describe('STS, parsed by the real SDK client', () => {
 
   test('the bootstrap lookup role can be assumed, and Cloud Control trusts what STS issued', async () => {
     const { Credentials } = await sts().send(new AssumeRoleCommand({ RoleArn: env.lookupRoleArn, RoleSessionName: 'lookup' }));
-    const issued = { accessKeyId: Credentials!.AccessKeyId!, secretAccessKey: Credentials!.SecretAccessKey!, sessionToken: Credentials!.SessionToken! };
+    const issued = {
+      accessKeyId: Credentials!.AccessKeyId!,
+      secretAccessKey: Credentials!.SecretAccessKey!,
+      sessionToken: Credentials!.SessionToken!,
+    };
     const output = await getResource('retail-profiles|orders', EVENT_STREAM_TYPE, cloudControl(issued));
     expect(output.ResourceDescription?.Identifier).toBe('retail-profiles|orders');
     expect(env.log.entries).toEqual([
@@ -151,7 +155,13 @@ describe('STS, parsed by the real SDK client', () => {
 });
 
 /** A request signed by hand, to send what the SDK never would. */
-async function signedPost(service: string, target: string, contentType: string, body: string, endpoint = env.cloudControl.endpoint): Promise<Response> {
+async function signedPost(
+  service: string,
+  target: string,
+  contentType: string,
+  body: string,
+  endpoint = env.cloudControl.endpoint,
+): Promise<Response> {
   const url = new URL(endpoint);
   const signer = new SignatureV4({ credentials: TEST_CREDENTIALS, region: 'us-east-1', service, sha256: Sha256 });
   const signed = await signer.sign({
