@@ -79,6 +79,11 @@ describe('before the CLI has answered', () => {
     expect(orders.eventStreamArn).toBe('arn:aws-cn:profile:cn-north-1:123456789012:domains/retail-profiles/event-streams/orders');
     expect(orders.destinationUri).toBe('arn:aws-cn:kinesis:cn-north-1:123456789012:stream/DUMMY');
   });
+
+  test('a region the CDK does not know yet gets the aws partition', () => {
+    const orders = EventStreamLookup.fromLookup(stackWith({}, { account: '123456789012', region: 'xx-newregion-1' }), 'Orders', ORDERS);
+    expect(orders.eventStreamArn).toBe('arn:aws:profile:xx-newregion-1:123456789012:domains/retail-profiles/event-streams/orders');
+  });
 });
 
 describe('once the CLI has cached the stream', () => {
@@ -190,6 +195,7 @@ describe('a malformed cached value fails synth and says to reset it', () => {
   const entry = CACHED[0];
   test.each([
     ['not an array', entry, 'expected exactly one object'],
+    ['null', null, 'expected exactly one object'],
     ['no entry', [], 'expected exactly one object'],
     ['two entries', [entry, entry], 'expected exactly one object'],
     ['an array in the array', [[entry]], 'expected exactly one object'],
