@@ -13,7 +13,7 @@ const PYTHON_TEST_TOOLS = { name: 'Install cfn-lint and botocore', run: 'pip ins
 const project = new awscdk.AwsCdkConstructLibrary({
   name: 'cdk-event-stream-lookup',
   description:
-    'Look up an existing Amazon Connect Customer Profiles event stream at deploy time: its ARN, destination and state as CloudFormation attributes, with deployment gates.',
+    'Look up an existing Amazon Connect Customer Profiles event stream at deploy time (its ARN, destination and state as CloudFormation attributes, with deployment gates) or at synth time (through the CDK CLI\'s Cloud Control lookup, cached in cdk.context.json).',
   author: 'EventStreamLookup team',
   authorAddress: 'team@example.com',
   repositoryUrl: 'https://github.com/event-stream-lookup/cdk-event-stream-lookup.git',
@@ -56,6 +56,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     `@aws-sdk/client-sts@${SDK_VERSION}`,
     // Rollback detection: DescribeStacks on the lookup's own stack.
     `@aws-sdk/client-cloudformation@${SDK_VERSION}`,
+    // Proves the Cloud Control stand-in (synth-time lookups) speaks the wire format the SDK parses.
+    `@aws-sdk/client-cloudcontrol@${SDK_VERSION}`,
     'aws-sdk-client-mock@^4',
     'aws-sdk-client-mock-jest@^4',
     '@types/aws-lambda@^8',
@@ -169,9 +171,10 @@ project.addTask('integ:snapshot', {
 project.addGitIgnore('/test/integ.event-stream-lookup.ts.snapshot/asset.*');
 
 // The main job, on a fresh clone too: bundle the handler, synthesize examples/retail-lookups with
-// the real CDK CLI, and rehearse its deployment against local stand-ins (tools/).
+// the real CDK CLI, and rehearse its deployment against local stand-ins (tools/); then synthesize
+// examples/synth-time-lookup against a local Cloud Control (the synth-time mode).
 const demo = project.addTask('demo', {
-  description: 'The main job: synthesize the example app with the CDK CLI and rehearse its deployment locally',
+  description: 'The main job: synthesize the examples with the CDK CLI, rehearse the deploy-time lookups locally, and look a stream up at synth time',
 });
 demo.spawn(project.bundler.bundleTask);
 demo.exec('ts-node --transpile-only --project tools/tsconfig.json tools/demo/main.ts');

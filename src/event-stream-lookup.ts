@@ -2,7 +2,9 @@ import { CfnResource, CustomResource, Duration, Stack } from 'aws-cdk-lib';
 import * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import { Construct } from 'constructs';
 import { AttributeName, LookupProperties, REFRESH_CONTEXT_KEY, RESOURCE_TYPE, TIMING } from './contract';
+import { IEventStreamAttributes } from './event-stream-attributes';
 import { EventStreamLookupProvider } from './provider';
+import { lookUpAtSynthTime } from './synth-time-lookup';
 import { validateName, validateRegion, validateRole, validateWaitTimeout } from './validation';
 
 /**
@@ -101,6 +103,33 @@ export interface EventStreamLookupProps {
 }
 
 /**
+ * Options of `EventStreamLookup.fromLookup`, the synth-time lookup.
+ */
+export interface EventStreamLookupOptions {
+  /**
+   * Name of the Customer Profiles domain that holds the event stream.
+   *
+   * 1-64 letters, digits, `_` or `-`, known at synth time (no tokens).
+   */
+  readonly domainName: string;
+
+  /**
+   * Name of the event stream to look up.
+   *
+   * 1-64 letters, digits, `_` or `-`, known at synth time (no tokens).
+   */
+  readonly eventStreamName: string;
+
+  /**
+   * Region the event stream lives in, known at synth time (no tokens).
+   *
+   * @default - the stack's region
+   */
+  readonly region?: string;
+}
+
+
+/**
  * Looks up an existing Amazon Connect Customer Profiles event stream at deploy time.
  *
  * A Lambda-backed custom resource calls `GetEventStream` and returns the stream's facts as
@@ -115,13 +144,38 @@ export interface EventStreamLookupProps {
  * });
  * new CfnOutput(this, 'OrdersDestination', { value: orders.destinationUri });
  */
-export class EventStreamLookup extends Construct {
+export class EventStreamLookup extends Construct implements IEventStreamAttributes {
   /**
    * Context key that pins the trigger of `refreshOnEveryDeployment`: `cdk-event-stream-lookup:refresh-token`.
    *
    * Set it (for example to the commit id) to keep synth reproducible; unset, the synth time is used.
    */
   public static readonly REFRESH_CONTEXT_KEY: string = REFRESH_CONTEXT_KEY;
+
+  /**
+   * Looks up an existing event stream at synth time, through the CDK CLI's Cloud Control context provider.
+   *
+   * The CLI reads the stream once (Cloud Control `GetResource` of `AWS::CustomerProfiles::EventStream`)
+   * and caches what it read in `cdk.context.json`; every later synth uses the cached values, which are
+   * plain strings (usable in conditions, names and exact IAM ARNs). No Lambda function, no custom
+   * resource, no call at deploy time. The stack needs an explicit account and region, and the names
+   * must be literal. A stream that does not exist fails synth, and nothing is cached. Run
+   * `cdk context --reset KEY` to read a stream again.
+   *
+   * @example
+   * const orders = EventStreamLookup.fromLookup(this, 'Orders', {
+   *   domainName: 'retail-profiles',
+   *   eventStreamName: 'orders',
+   * });
+   * new CfnOutput(this, 'OrdersDestination', { value: orders.destinationUri });
+   *
+   * @param scope the construct to add the lookup to (its stack gives the account, and the region by default)
+   * @param id the lookup's construct id, unique within `scope`
+   * @param options which stream to look up
+   */
+  public static fromLookup(scope: Construct, id: string, options: EventStreamLookupOptions): IEventStreamAttributes {
+    return lookUpAtSynthTime(scope, id, options);
+  }
 
   /** ARN of the event stream. */
   public readonly eventStreamArn: string;
@@ -133,7 +187,7 @@ export class EventStreamLookup extends Construct {
   public readonly destinationStatus: string;
   /** The destination's status message (truncated to fit the custom-resource response), or empty. */
   public readonly destinationMessage: string;
-  /** When the stream was created, as an ISO-8601 timestamp. */
+  /** When the stream was created, as an ISO-8601 timestamp with milliseconds. */
   public readonly createdAt: string;
   /** Since when the stream is stopped, as an ISO-8601 timestamp, or empty. */
   public readonly stoppedSince: string;

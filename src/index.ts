@@ -1,1 +1,2 @@
+export * from './event-stream-attributes';
 export * from './event-stream-lookup';
