@@ -228,7 +228,9 @@ new JsonFile(project, 'stryker.config.json', {
 });
 project.addGitIgnore('/reports/');
 project.addGitIgnore('.stryker-tmp/');
-project.addPackageIgnore('/stryker.config.json');
+for (const pattern of ['/stryker.config.json', '/reports/', '.stryker-tmp/']) {
+  project.addPackageIgnore(pattern);
+}
 project.addTask('mutation', {
   description: 'Mutation testing with Stryker (not in the build; pass --mutate FILE for one file); report in reports/mutation/',
   exec: 'stryker run',
