@@ -141,10 +141,9 @@ export class EventStreamLookup extends Construct {
   public readonly unhealthySince: string;
   /** `'true'` if the stream exists, `'false'` if it does not (only when `failIfMissing` is `false`). */
   public readonly exists: string;
-  /** The destination Kinesis data stream, imported from `destinationUri`, for grants and event sources. */
-  public readonly destinationStream: kinesis.IStream;
-
   private readonly resource: CustomResource;
+  private readonly mayBeMissing: boolean;
+  private destination?: kinesis.IStream;
 
   /**
    * @param scope the construct to add the lookup to (its stack gets the shared provider)
@@ -206,7 +205,23 @@ export class EventStreamLookup extends Construct {
     this.stoppedSince = this.attribute('StoppedSince');
     this.unhealthySince = this.attribute('UnhealthySince');
     this.exists = this.attribute('Exists');
-    this.destinationStream = kinesis.Stream.fromStreamArn(this, 'DestinationStream', this.destinationUri);
+    this.mayBeMissing = props.failIfMissing === false;
+  }
+
+  /**
+   * The destination Kinesis data stream, imported from `destinationUri`, for grants and event sources.
+   *
+   * Not available with `failIfMissing: false`: a missing stream's `destinationUri` is empty, and a
+   * grant or event source on it would fail the deployment (IAM rejects an empty resource).
+   */
+  public get destinationStream(): kinesis.IStream {
+    if (this.mayBeMissing) {
+      throw new Error(
+        `EventStreamLookup ${this.node.path}: destinationStream is not available with failIfMissing: false, because a missing stream has an empty destinationUri and IAM rejects a grant on an empty ARN at deploy time. Keep failIfMissing at true (the default) to grant on the destination, or grant on a stream you know exists (kinesis.Stream.fromStreamArn).`,
+      );
+    }
+    this.destination ??= kinesis.Stream.fromStreamArn(this, 'DestinationStream', this.destinationUri);
+    return this.destination;
   }
 
   private attribute(name: AttributeName): string {

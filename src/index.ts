@@ -1,1 +1,3 @@
 export * from './event-stream-lookup';
+export * from './provider-props';
+export { EventStreamLookupProvider } from './provider';
