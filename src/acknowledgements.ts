@@ -8,7 +8,7 @@ import { IConstruct } from 'constructs';
  */
 
 /** What `Validations.of(scope)` offers from aws-cdk-lib 2.257 on (absent in older releases). */
-interface ValidationsApi {
+export interface ValidationsApi {
   of(scope: IConstruct): { acknowledge(...rules: Array<{ id: string; reason: string }>): void };
 }
 
@@ -24,7 +24,11 @@ function validationsApi(): ValidationsApi | undefined {
  * `cdk_nag.rules_to_suppress` metadata on the scope's CloudFormation resource.
  */
 export function acknowledge(scope: IConstruct, id: string, reason: string): void {
-  const validations = validationsApi();
+  acknowledgeWith(validationsApi(), scope, id, reason);
+}
+
+/** `acknowledge` with the `Validations` API given (`undefined`: as on aws-cdk-lib before 2.257). */
+export function acknowledgeWith(validations: ValidationsApi | undefined, scope: IConstruct, id: string, reason: string): void {
   if (validations) {
     validations.of(scope).acknowledge({ id, reason });
     return;
