@@ -37,8 +37,8 @@ export function acknowledgeWith(validations: ValidationsApi | undefined, scope: 
   if (!resource || !CfnResource.isCfnResource(resource)) {
     return;
   }
-  const [, rule] = id.split('::', 2).length === 2 ? id.split('::', 2) : ['', id];
-  const match = /^([^[]+)(?:\[(.*)\])?$/.exec(rule)!;
+  // `Pack::Pack-Rule[finding]` -> id `Pack-Rule`, applies_to `finding`.
+  const match = /^[^:[]+::([^[]+)(?:\[(.*)\])?$/.exec(id) ?? [id, id];
   const existing = (resource.getMetadata('cdk_nag') as { rules_to_suppress?: unknown[] } | undefined)?.rules_to_suppress ?? [];
   resource.addMetadata('cdk_nag', {
     rules_to_suppress: [...existing, { id: match[1], reason, ...(match[2] ? { applies_to: [match[2]] } : {}) }],
