@@ -159,7 +159,7 @@ export class EventStreamLookup extends Construct {
     const waitSeconds = validateWaitTimeout(props.waitTimeout);
 
     const provider = EventStreamLookupProvider.of(this);
-    provider.register({
+    provider._register({
       target: {
         region: props.region ?? Stack.of(this).region,
         domainName: props.domainName,
@@ -179,7 +179,7 @@ export class EventStreamLookup extends Construct {
       RequireHealthyDestination: props.requireHealthyDestination ? 'true' : undefined,
       WaitTimeoutSeconds: waitSeconds > 0 ? String(waitSeconds) : undefined,
       FailIfMissing: props.failIfMissing === false ? 'false' : undefined,
-      RefreshToken: props.refreshOnEveryDeployment ? provider.refreshToken() : undefined,
+      RefreshToken: props.refreshOnEveryDeployment ? provider._refreshToken() : undefined,
     };
 
     this.resource = new CustomResource(this, 'Resource', {

@@ -192,13 +192,21 @@ export class EventStreamLookupProvider extends Construct {
     return this;
   }
 
-  /** Records a lookup, so that the policy and the timeout cover it. */
-  public register(registration: LookupRegistration): void {
+  /**
+   * Records a lookup, so that the policy and the timeout cover it.
+   *
+   * @internal
+   */
+  public _register(registration: LookupRegistration): void {
     this.registrations.push(registration);
   }
 
-  /** One refresh trigger per stack and synth: the context value if set, else the synth time. */
-  public refreshToken(): string {
+  /**
+   * One refresh trigger per stack and synth: the context value if set, else the synth time.
+   *
+   * @internal
+   */
+  public _refreshToken(): string {
     this.refreshTokenValue ??= String(this.node.tryGetContext(REFRESH_CONTEXT_KEY) ?? new Date().toISOString());
     return this.refreshTokenValue;
   }
@@ -209,8 +217,12 @@ export class EventStreamLookupProvider extends Construct {
     return longestWait + TIMING.checkBudgetSeconds + TIMING.functionMarginSeconds;
   }
 
-  /** The GetEventStream plan for this stack's own-account lookups (exposed for tests). */
-  public planGetEventStream(): ResourcePlan {
+  /**
+   * The GetEventStream plan for this stack's own-account lookups (exposed for tests).
+   *
+   * @internal
+   */
+  public _planGetEventStream(): ResourcePlan {
     const targets = this.registrations.filter((r) => r.roleArn === undefined).map((r) => r.target);
     const roles = this.assumedRoles();
     const rolesCost = roles.reduce((sum, arn) => sum + estimateLength(arn, 2048) + 3, 0);
@@ -219,7 +231,7 @@ export class EventStreamLookupProvider extends Construct {
   }
 
   private acknowledgePatterns(policy: iam.CfnPolicy): void {
-    const plan = this.planGetEventStream();
+    const plan = this._planGetEventStream();
     const patterns = plan.arns.map((arn) => flattenReference(Stack.of(this).resolve(arn))).filter((name) => name.includes('*'));
     const reason = plan.level === 'domain'
       ? 'profile:GetEventStream on the event streams of a domain: the exact ARNs of this stack\'s lookups would pass IAM\'s 10,240-character role policy limit (the domain ARN stays exact).'
@@ -346,7 +358,7 @@ export class EventStreamLookupProvider extends Construct {
     const statements: unknown[] = [
       { Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: logGroupArn },
     ];
-    const plan = this.planGetEventStream();
+    const plan = this._planGetEventStream();
     if (plan.arns.length > 0) {
       statements.push({ Effect: 'Allow', Action: 'profile:GetEventStream', Resource: plan.arns });
     }

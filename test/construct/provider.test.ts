@@ -258,7 +258,7 @@ describe('the role', () => {
       for (let i = 0; i < extra; i++) {
         provider.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['kms:Decrypt'], resources: [`arn:aws:kms:us-east-1:123456789012:key/${'k'.repeat(36)}${i}`] }));
       }
-      return provider.planGetEventStream().level;
+      return provider._planGetEventStream().level;
     };
     expect(budgetWith(0)).toBe('exact');
     expect(budgetWith(40)).toBe('domain');
