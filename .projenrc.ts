@@ -188,6 +188,14 @@ const demo = project.addTask('demo', {
 demo.spawn(project.bundler.bundleTask);
 demo.exec('ts-node --transpile-only --project tools/tsconfig.json tools/demo/main.ts');
 
+// Not part of the build (it needs the npm registry; CI runs it in its oldest-release pass): the
+// packed tarball in a fresh `cdk init` app pinned to the bottom of the peer range, synthesized.
+const peerFloor = project.addTask('peer-floor', {
+  description: 'Install the packed tarball into a fresh cdk init app on the oldest supported aws-cdk-lib and synthesize it',
+});
+peerFloor.spawn(project.tasks.tryFind('package:js')!);
+peerFloor.exec('bash tools/peer-floor/check.sh');
+
 // Not part of the build: this construct against AwsCustomResource (templates, synth time, cold
 // path). Writes tools/bench/results.json and the README's Performance table.
 const bench = project.addTask('bench', {
