@@ -332,7 +332,8 @@ export class EventStreamLookupProvider extends Construct {
     if (props.logEncryptionKey) {
       cfnLogGroup.kmsKeyId = props.logEncryptionKey.keyArn;
       // CloudWatch Logs uses the key for this account's log groups in this region (the log group's
-      // own ARN would make a cycle: the log group depends on the key).
+      // own ARN would make a cycle: the log group depends on the key, through its KmsKeyId, and the
+      // key policy is part of the key, so it is in place before the log group).
       const stack = Stack.of(this);
       props.logEncryptionKey.addToResourcePolicy(new iam.PolicyStatement({
         principals: [new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`)],
@@ -342,7 +343,6 @@ export class EventStreamLookupProvider extends Construct {
           ArnLike: { 'kms:EncryptionContext:aws:logs:arn': `arn:${stack.partition}:logs:${stack.region}:${stack.account}:log-group:*` },
         },
       }));
-      cfnLogGroup.node.addDependency(props.logEncryptionKey);
     }
   }
 

@@ -17,15 +17,17 @@ trap 'rm -rf "$work"' EXIT
 export CDK_DISABLE_CLI_TELEMETRY=true CDK_HOME="$work/.cdk"
 
 mkdir "$work/floor-app" && cd "$work/floor-app"
-"$cli" init app --language=typescript --generate-only --no-notices >/dev/null
+"$cli" init app --language=typescript --generate-only --no-notices >/dev/null 2>&1
 # What a team on the oldest supported release has: aws-cdk-lib pinned there, then this library.
-npm install --no-audit --no-fund --save-exact "aws-cdk-lib@$min" >/dev/null
-npm install --no-audit --no-fund "$tarball" >/dev/null
+npm install --no-audit --no-fund --loglevel=error --save-exact "aws-cdk-lib@$min" >/dev/null
+npm install --no-audit --no-fund --loglevel=error "$tarball" >/dev/null
 installed="$(node -p "require('aws-cdk-lib/package.json').version")"
 [ "$installed" = "$min" ] || { echo "aws-cdk-lib $installed installed, expected $min" >&2; exit 1; }
 
 stack_file="$(ls lib/*-stack.ts)"
-cat > "$stack_file" <<'TS'
+stack_class="$(grep -o 'export class [A-Za-z0-9]*' "$stack_file" | awk '{print $3}')"
+# The generated stack, its body replaced by lookups (bin/ and test/ stay as generated).
+sed "s/FloorAppStack/$stack_class/" > "$stack_file" <<'TS'
 import * as cdk from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -47,15 +49,16 @@ export class FloorAppStack extends cdk.Stack {
   }
 }
 TS
-sed -i "s/new [A-Za-z]*Stack(app, '\([A-Za-z]*\)'.*/new FloorAppStack(app, 'FloorApp', { env: { account: '123456789012', region: 'us-east-1' } });/" bin/*.ts
-sed -i "s/^import { [A-Za-z]*Stack } from/import { FloorAppStack } from/" bin/*.ts
-"$cli" synth --no-notices --quiet >/dev/null
-template="cdk.out/FloorApp.template.json"
+if ! "$cli" synth --no-notices --quiet > "$work/synth.log" 2>&1; then
+  cat "$work/synth.log" >&2
+  exit 1
+fi
+template="$(ls cdk.out/*.template.json | head -1)"
 node -e "
-const t = require('./$template');
+const t = require('./' + process.argv[1]);
 const types = Object.values(t.Resources).map((r) => r.Type);
 const fn = Object.values(t.Resources).find((r) => r.Type === 'AWS::Lambda::Function');
 if (!types.includes('Custom::EventStreamLookup')) throw new Error('no lookup in the template');
 if (fn.Properties.Runtime !== 'nodejs24.x' || !fn.Properties.VpcConfig) throw new Error('unexpected function: ' + JSON.stringify(fn.Properties));
 console.log('peer floor: cdk-event-stream-lookup installs into a cdk init app on aws-cdk-lib $min and synthesizes (' + types.length + ' resources)');
-"
+" "$template"
