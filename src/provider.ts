@@ -8,8 +8,9 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct, IConstruct, IDependable } from 'constructs';
 import { acknowledge, COMPLIANCE_RULES, ComplianceRule, findingIds } from './acknowledgements';
 import { REFRESH_CONTEXT_KEY, TIMING } from './contract';
-import { EventStreamLookupProviderProps } from './provider-props';
 import { ArnFactory, estimateLength, planResources, ResourcePlan, StreamTarget } from './permissions';
+import { EventStreamLookupProviderProps } from './provider-props';
+
 /** Where the build (`npx projen bundle`) leaves the esbuild bundle of `lambda/index.ts`. */
 const HANDLER_ASSET = path.join(__dirname, '..', 'assets', 'lambda', 'index');
 

@@ -59,7 +59,8 @@ describe('with failIfMissing: false', () => {
 
   test('so is an event source on it', () => {
     const { lookup, fn } = maybeMissing();
-    expect(() => fn.addEventSource(new KinesisEventSource(lookup.destinationStream, { startingPosition: lambda.StartingPosition.LATEST }))).toThrow(refusal);
+    const source = () => new KinesisEventSource(lookup.destinationStream, { startingPosition: lambda.StartingPosition.LATEST });
+    expect(() => fn.addEventSource(source())).toThrow(refusal);
   });
 
   test('no template can carry a grant or mapping on the lookup\'s Uri', () => {
