@@ -1,10 +1,15 @@
-import { awscdk, javascript, JsonFile } from 'projen';
+import { awscdk, DependencyType, javascript, JsonFile } from 'projen';
 
 // The SDK clients ship inside the Lambda bundle, so they are exact-pinned dev dependencies:
 // what a user deploys is what our tests ran against.
 const SDK_VERSION = '3.1019.0';
 // The CDK CLI the examples and tests drive (what `cdk init` installs today).
 const CDK_CLI_VERSION = '2.1148.1';
+// The peer range of aws-cdk-lib: from the oldest release the test suite passes against (CI's second
+// pass, .ci/run) to the newest, which the build compiles and tests against (cdk-nag 3 and the
+// integration snapshot need it).
+const CDK_MIN_VERSION = '2.230.0';
+const CDK_BUILD_VERSION = '2.276.0';
 
 // cfn-lint and botocore back optional checks: skipped (and named) on a machine without them, required
 // with CI=true. CI machines have both preinstalled (.ci/run checks), GitHub runners install them from PyPI.
@@ -29,8 +34,10 @@ const project = new awscdk.AwsCdkConstructLibrary({
   minNodeVersion: '20.0.0',
   workflowNodeVersion: '22.x',
 
-  cdkVersion: '2.276.0',
+  cdkVersion: CDK_MIN_VERSION,
   constructsVersion: '10.5.1',
+  // The peer range starts at CDK_MIN_VERSION; the build itself uses CDK_BUILD_VERSION (below).
+  peerDependencyOptions: { pinnedDevDependency: false },
   jsiiVersion: '~6.0.0',
   typescriptVersion: '~6.0.0',
 
@@ -52,6 +59,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
   },
 
   devDeps: [
+    `aws-cdk-lib@${CDK_BUILD_VERSION}`,
     `@aws-sdk/client-customer-profiles@${SDK_VERSION}`,
     `@aws-sdk/client-sts@${SDK_VERSION}`,
     // Rollback detection: DescribeStacks on the lookup's own stack.
@@ -95,11 +103,20 @@ const project = new awscdk.AwsCdkConstructLibrary({
   gitignore: ['cdk.out/', '*.cdk.out/', '/.tmp/'],
 });
 
+// Without the pinned dev copy of the peers, constructs is installed for the build here (projen drops
+// a devDeps entry of it).
+project.deps.addDependency('constructs@10.5.1', DependencyType.BUILD);
+
+// jsii would have the dev copy of aws-cdk-lib at the peer minimum (JSII6): the build deliberately uses
+// the newest release instead, and CI's second pass tests the minimum (.ci/run).
+project.compileTask.reset('jsii --silence-warnings=reserved-word --silence-warnings=metadata/missing-dev-dependency');
+
 // The handler lives in lambda/ (outside jsii's src/), bundled into assets/ before jsii compiles, so
 // the npm package carries it and `Code.fromAsset` finds it next to lib/.
 project.bundler.addBundle('lambda/index.ts', {
   platform: 'node',
-  target: 'node20',
+  // The runtime the function runs on (nodejs24.x), not the Node.js that synthesizes the app.
+  target: 'node24',
   format: 'cjs',
   minify: true,
   mainFields: ['module', 'main'],
@@ -178,6 +195,14 @@ const demo = project.addTask('demo', {
 });
 demo.spawn(project.bundler.bundleTask);
 demo.exec('ts-node --transpile-only --project tools/tsconfig.json tools/demo/main.ts');
+
+// Not part of the build (it needs the npm registry; CI runs it in its oldest-release pass): the
+// packed tarball in a fresh `cdk init` app pinned to the bottom of the peer range, synthesized.
+const peerFloor = project.addTask('peer-floor', {
+  description: 'Install the packed tarball into a fresh cdk init app on the oldest supported aws-cdk-lib and synthesize it',
+});
+peerFloor.spawn(project.tasks.tryFind('package:js')!);
+peerFloor.exec('bash tools/peer-floor/check.sh');
 
 // Not part of the build: this construct against AwsCustomResource (templates, synth time, cold
 // path). Writes tools/bench/results.json and the README's Performance table.

@@ -195,10 +195,9 @@ export class EventStreamLookup extends Construct implements IEventStreamAttribut
   public readonly unhealthySince: string;
   /** `'true'` if the stream exists, `'false'` if it does not (only when `failIfMissing` is `false`). */
   public readonly exists: string;
-  /** The destination Kinesis data stream, imported from `destinationUri`, for grants and event sources. */
-  public readonly destinationStream: kinesis.IStream;
-
   private readonly resource: CustomResource;
+  private readonly mayBeMissing: boolean;
+  private destination?: kinesis.IStream;
 
   /**
    * @param scope the construct to add the lookup to (its stack gets the shared provider)
@@ -214,7 +213,7 @@ export class EventStreamLookup extends Construct implements IEventStreamAttribut
     const waitSeconds = validateWaitTimeout(props.waitTimeout);
 
     const provider = EventStreamLookupProvider.of(this);
-    provider.register({
+    provider._register({
       target: {
         region: props.region ?? Stack.of(this).region,
         domainName: props.domainName,
@@ -234,7 +233,7 @@ export class EventStreamLookup extends Construct implements IEventStreamAttribut
       RequireHealthyDestination: props.requireHealthyDestination ? 'true' : undefined,
       WaitTimeoutSeconds: waitSeconds > 0 ? String(waitSeconds) : undefined,
       FailIfMissing: props.failIfMissing === false ? 'false' : undefined,
-      RefreshToken: props.refreshOnEveryDeployment ? provider.refreshToken() : undefined,
+      RefreshToken: props.refreshOnEveryDeployment ? provider._refreshToken() : undefined,
     };
 
     this.resource = new CustomResource(this, 'Resource', {
@@ -260,7 +259,23 @@ export class EventStreamLookup extends Construct implements IEventStreamAttribut
     this.stoppedSince = this.attribute('StoppedSince');
     this.unhealthySince = this.attribute('UnhealthySince');
     this.exists = this.attribute('Exists');
-    this.destinationStream = kinesis.Stream.fromStreamArn(this, 'DestinationStream', this.destinationUri);
+    this.mayBeMissing = props.failIfMissing === false;
+  }
+
+  /**
+   * The destination Kinesis data stream, imported from `destinationUri`, for grants and event sources.
+   *
+   * Not available with `failIfMissing: false`: a missing stream's `destinationUri` is empty, and a
+   * grant or event source on it would fail the deployment (IAM rejects an empty resource).
+   */
+  public get destinationStream(): kinesis.IStream {
+    if (this.mayBeMissing) {
+      throw new Error(
+        `EventStreamLookup ${this.node.path}: destinationStream is not available with failIfMissing: false, because a missing stream has an empty destinationUri and IAM rejects a grant on an empty ARN at deploy time. Keep failIfMissing at true (the default) to grant on the destination, or grant on a stream you know exists (kinesis.Stream.fromStreamArn).`,
+      );
+    }
+    this.destination ??= kinesis.Stream.fromStreamArn(this, 'DestinationStream', this.destinationUri);
+    return this.destination;
   }
 
   private attribute(name: AttributeName): string {

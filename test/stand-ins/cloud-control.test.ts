@@ -115,13 +115,13 @@ describe('Cloud Control GetResource, parsed by the real SDK client', () => {
   ])('%s is refused', async (_, request, status, type) => {
     const response = await signedPost(request.service, request.target, request.contentType, JSON.stringify({ TypeName: EVENT_STREAM_TYPE, Identifier: 'retail-profiles|orders' }));
     expect(response.status).toBe(status);
-    expect((await response.json()).__type).toBe(`com.amazonaws.cloudcontrol#${type}`);
+    expect(((await response.json()) as { __type?: string }).__type).toBe(`com.amazonaws.cloudcontrol#${type}`);
   });
 
   test('a body without TypeName is an InvalidRequestException', async () => {
     const response = await signedPost('cloudcontrolapi', 'CloudApiService.GetResource', 'application/x-amz-json-1.0', JSON.stringify({ Identifier: 'x|y' }));
     expect(response.status).toBe(400);
-    expect((await response.json()).__type).toBe('com.amazonaws.cloudcontrol#InvalidRequestException');
+    expect(((await response.json()) as { __type?: string }).__type).toBe('com.amazonaws.cloudcontrol#InvalidRequestException');
   });
 });
 
