@@ -1,10 +1,15 @@
-import { awscdk, javascript, JsonFile } from 'projen';
+import { awscdk, DependencyType, javascript, JsonFile } from 'projen';
 
 // The SDK clients ship inside the Lambda bundle, so they are exact-pinned dev dependencies:
 // what a user deploys is what our tests ran against.
 const SDK_VERSION = '3.1019.0';
 // The CDK CLI the examples and tests drive (what `cdk init` installs today).
 const CDK_CLI_VERSION = '2.1148.1';
+// The peer range of aws-cdk-lib: from the oldest release the test suite passes against (CI's second
+// pass, .ci/run) to the newest, which the build compiles and tests against (cdk-nag 3 and the
+// integration snapshot need it).
+const CDK_MIN_VERSION = '2.230.0';
+const CDK_BUILD_VERSION = '2.276.0';
 
 // cfn-lint and botocore back optional checks: skipped (and named) on a machine without them, required
 // with CI=true. CI machines have both preinstalled (.ci/run checks), GitHub runners install them from PyPI.
@@ -13,7 +18,7 @@ const PYTHON_TEST_TOOLS = { name: 'Install cfn-lint and botocore', run: 'pip ins
 const project = new awscdk.AwsCdkConstructLibrary({
   name: 'cdk-event-stream-lookup',
   description:
-    'Look up an existing Amazon Connect Customer Profiles event stream at deploy time: its ARN, destination and state as CloudFormation attributes, with deployment gates.',
+    'Look up an existing Amazon Connect Customer Profiles event stream at deploy time (its ARN, destination and state as CloudFormation attributes, with deployment gates) or at synth time (through the CDK CLI\'s Cloud Control lookup, cached in cdk.context.json).',
   author: 'EventStreamLookup team',
   authorAddress: 'team@example.com',
   repositoryUrl: 'https://github.com/event-stream-lookup/cdk-event-stream-lookup.git',
@@ -29,8 +34,10 @@ const project = new awscdk.AwsCdkConstructLibrary({
   minNodeVersion: '20.0.0',
   workflowNodeVersion: '22.x',
 
-  cdkVersion: '2.276.0',
+  cdkVersion: CDK_MIN_VERSION,
   constructsVersion: '10.5.1',
+  // The peer range starts at CDK_MIN_VERSION; the build itself uses CDK_BUILD_VERSION (below).
+  peerDependencyOptions: { pinnedDevDependency: false },
   jsiiVersion: '~6.0.0',
   typescriptVersion: '~6.0.0',
 
@@ -52,10 +59,13 @@ const project = new awscdk.AwsCdkConstructLibrary({
   },
 
   devDeps: [
+    `aws-cdk-lib@${CDK_BUILD_VERSION}`,
     `@aws-sdk/client-customer-profiles@${SDK_VERSION}`,
     `@aws-sdk/client-sts@${SDK_VERSION}`,
     // Rollback detection: DescribeStacks on the lookup's own stack.
     `@aws-sdk/client-cloudformation@${SDK_VERSION}`,
+    // Proves the Cloud Control stand-in (synth-time lookups) speaks the wire format the SDK parses.
+    `@aws-sdk/client-cloudcontrol@${SDK_VERSION}`,
     'aws-sdk-client-mock@^4',
     'aws-sdk-client-mock-jest@^4',
     '@types/aws-lambda@^8',
@@ -69,6 +79,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
     `aws-cdk@${CDK_CLI_VERSION}`,
     // Lets examples import 'cdk-event-stream-lookup' as users do, resolved to src/ inside this repo.
     'tsconfig-paths@^4',
+    // Mutation testing (npx projen mutation); Stryker 10 needs Node 22.
+    '@stryker-mutator/core@9.6.1',
+    '@stryker-mutator/jest-runner@9.6.1',
   ],
 
   bundlerOptions: {
@@ -90,11 +103,20 @@ const project = new awscdk.AwsCdkConstructLibrary({
   gitignore: ['cdk.out/', '*.cdk.out/', '/.tmp/'],
 });
 
+// Without the pinned dev copy of the peers, constructs is installed for the build here (projen drops
+// a devDeps entry of it).
+project.deps.addDependency('constructs@10.5.1', DependencyType.BUILD);
+
+// jsii would have the dev copy of aws-cdk-lib at the peer minimum (JSII6): the build deliberately uses
+// the newest release instead, and CI's second pass tests the minimum (.ci/run).
+project.compileTask.reset('jsii --silence-warnings=reserved-word --silence-warnings=metadata/missing-dev-dependency');
+
 // The handler lives in lambda/ (outside jsii's src/), bundled into assets/ before jsii compiles, so
 // the npm package carries it and `Code.fromAsset` finds it next to lib/.
 project.bundler.addBundle('lambda/index.ts', {
   platform: 'node',
-  target: 'node20',
+  // The runtime the function runs on (nodejs24.x), not the Node.js that synthesizes the app.
+  target: 'node24',
   format: 'cjs',
   minify: true,
   mainFields: ['module', 'main'],
@@ -166,12 +188,21 @@ project.addTask('integ:snapshot', {
 project.addGitIgnore('/test/integ.event-stream-lookup.ts.snapshot/asset.*');
 
 // The main job, on a fresh clone too: bundle the handler, synthesize examples/retail-lookups with
-// the real CDK CLI, and rehearse its deployment against local stand-ins (tools/).
+// the real CDK CLI, and rehearse its deployment against local stand-ins (tools/); then synthesize
+// examples/synth-time-lookup against a local Cloud Control (the synth-time mode).
 const demo = project.addTask('demo', {
-  description: 'The main job: synthesize the example app with the CDK CLI and rehearse its deployment locally',
+  description: 'The main job: synthesize the examples with the CDK CLI, rehearse the deploy-time lookups locally, and look a stream up at synth time',
 });
 demo.spawn(project.bundler.bundleTask);
 demo.exec('ts-node --transpile-only --project tools/tsconfig.json tools/demo/main.ts');
+
+// Not part of the build (it needs the npm registry; CI runs it in its oldest-release pass): the
+// packed tarball in a fresh `cdk init` app pinned to the bottom of the peer range, synthesized.
+const peerFloor = project.addTask('peer-floor', {
+  description: 'Install the packed tarball into a fresh cdk init app on the oldest supported aws-cdk-lib and synthesize it',
+});
+peerFloor.spawn(project.tasks.tryFind('package:js')!);
+peerFloor.exec('bash tools/peer-floor/check.sh');
 
 // Not part of the build: this construct against AwsCustomResource (templates, synth time, cold
 // path). Writes tools/bench/results.json and the README's Performance table.
@@ -186,6 +217,49 @@ bench.exec('ts-node --transpile-only --project tools/tsconfig.json tools/bench/m
 project.addTask('service-model:extract', {
   description: 'Rewrite tools/service-model/get-event-stream.json from the botocore installed for python3',
   exec: 'ts-node --transpile-only --project tools/tsconfig.json tools/service-model/extract.ts',
+});
+
+// Mutation testing: does a test notice when the code breaks? Not part of the build (about 45 minutes
+// for every file on 2 cores). `npx projen mutation` mutates the handler and the construct's logic;
+// `npx projen mutation --mutate lambda/respond.ts` one file. The report lands in reports/mutation/.
+new JsonFile(project, 'stryker.config.json', {
+  obj: {
+    $schema: './node_modules/@stryker-mutator/core/schema/stryker-schema.json',
+    testRunner: 'jest',
+    jest: {
+      projectType: 'custom',
+      // The unit and construct tests: the rehearsal runs the prebuilt bundle and cannot see a mutant,
+      // and the fuzz test's thousands of runs add time without killing more.
+      config: {
+        preset: 'ts-jest',
+        testEnvironment: 'node',
+        testMatch: ['<rootDir>/test/handler/**/*.test.ts', '<rootDir>/test/construct/**/*.test.ts'],
+        testPathIgnorePatterns: ['/node_modules/', 'fuzz\\.test\\.ts$', 'cfn-lint\\.test\\.ts$', 'scale\\.test\\.ts$', 'snapshot\\.test\\.ts$'],
+        transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'test/tsconfig.json' }] },
+      },
+      enableFindRelatedTests: false,
+    },
+    mutate: ['lambda/**/*.ts', 'src/**/*.ts', '!src/index.ts', '!lambda/log.ts'],
+    coverageAnalysis: 'perTest',
+    ignoreStatic: true,
+    concurrency: 2,
+    timeoutMS: 20_000,
+    tempDirName: '.stryker-tmp',
+    reporters: ['clear-text', 'progress', 'html', 'json'],
+    htmlReporter: { fileName: 'reports/mutation/mutation.html' },
+    jsonReporter: { fileName: 'reports/mutation/mutation.json' },
+    thresholds: { high: 90, low: 80, break: null },
+  },
+});
+project.addGitIgnore('/reports/');
+project.addGitIgnore('.stryker-tmp/');
+for (const pattern of ['/stryker.config.json', '/reports/', '.stryker-tmp/']) {
+  project.addPackageIgnore(pattern);
+}
+project.addTask('mutation', {
+  description: 'Mutation testing with Stryker (not in the build; pass --mutate FILE for one file); report in reports/mutation/',
+  exec: 'stryker run',
+  receiveArgs: true,
 });
 
 project.synth();

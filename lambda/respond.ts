@@ -34,10 +34,11 @@ export interface CfnResponse {
  */
 export function renderBody(response: CfnResponse): string {
   const r: CfnResponse = { ...response, Data: response.Data ? { ...response.Data } : undefined };
-  const size = () => Buffer.byteLength(JSON.stringify(r), 'utf8');
-  truncateToFit(r.Reason, (v) => (r.Reason = v), () => Buffer.byteLength(JSON.stringify(r.Reason), 'utf8'), MAX_REASON_BYTES);
+  const size = () => Buffer.byteLength(JSON.stringify(r));
+  truncateToFit(r.Reason, (v) => (r.Reason = v), () => Buffer.byteLength(JSON.stringify(r.Reason)), MAX_REASON_BYTES);
   const data = r.Data ?? {};
-  const keys = ['DestinationMessage', ...Object.keys(data).filter((k) => k !== 'DestinationMessage')].filter((k) => k in data);
+  // The destination message first (the longest and least needed), then the rest in their order.
+  const keys = [...new Set(['DestinationMessage', ...Object.keys(data)])].filter((k) => k in data);
   for (const key of keys) {
     truncateToFit(data[key], (v) => (data[key] = v), size, MAX_BODY_BYTES);
   }
@@ -45,16 +46,19 @@ export function renderBody(response: CfnResponse): string {
   return JSON.stringify(r);
 }
 
-/** Sets the longest prefix of `value` (whole code points, plus a marker) that fits, or '' if none does. */
+/**
+ * When the value does not fit, sets the longest prefix of it (whole code points, plus a marker)
+ * that does, or '' if none does. The search runs over prefixes shorter than the value.
+ */
 function truncateToFit(value: string, set: (v: string) => void, size: () => number, limit: number): void {
   if (size() <= limit) {
     return;
   }
   const chars = Array.from(value);
-  const candidate = (n: number) => (n >= chars.length ? value : `${chars.slice(0, n).join('')}...[truncated]`);
+  const candidate = (n: number) => `${chars.slice(0, n).join('')}...[truncated]`;
   let best = '';
   let low = 0;
-  let high = chars.length;
+  let high = chars.length - 1;
   while (low <= high) {
     const mid = Math.floor((low + high) / 2);
     set(candidate(mid));
@@ -68,16 +72,36 @@ function truncateToFit(value: string, set: (v: string) => void, size: () => numb
   set(best);
 }
 
+/** The edges the PUT uses: the HTTP request and time. Replaced in tests, which run on a virtual clock. */
+export interface ResponseTransport {
+  /** PUTs the body; resolves with the HTTP status, rejects on a network error or timeout. */
+  put(url: string, body: string, timeoutMs: number): Promise<number>;
+  now(): number;
+  sleep(ms: number): Promise<void>;
+}
+
+const NODE_TRANSPORT: ResponseTransport = {
+  put,
+  now: () => Date.now(),
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+};
+
 /** Sends the body with PUT, retrying network errors and 5xx answers until `deadline` (epoch ms). */
-export async function putResponse(url: string, body: string, deadline: number, log: (message: string, fields?: object) => void): Promise<boolean> {
+export async function putResponse(
+  url: string,
+  body: string,
+  deadline: number,
+  log: (message: string, fields?: object) => void,
+  transport: ResponseTransport = NODE_TRANSPORT,
+): Promise<boolean> {
   if (!isHttpUrl(url)) {
     log('response not sent: the ResponseURL is not an http(s) URL'); // no retry can fix that
     return false;
   }
   for (let attempt = 1; ; attempt++) {
-    const timeLeft = deadline - Date.now();
+    const timeLeft = deadline - transport.now();
     try {
-      const status = await put(url, body, Math.max(HANDLER_TIMING.putAttemptMinMs, Math.min(HANDLER_TIMING.putAttemptMaxMs, timeLeft)));
+      const status = await transport.put(url, body, Math.max(HANDLER_TIMING.putAttemptMinMs, Math.min(HANDLER_TIMING.putAttemptMaxMs, timeLeft)));
       if (status >= 200 && status < 300) {
         log('response sent', { attempt, status });
         return true;
@@ -90,10 +114,10 @@ export async function putResponse(url: string, body: string, deadline: number, l
       log('response not sent', { attempt, error: error instanceof Error ? error.message : String(error) });
     }
     const delay = HANDLER_TIMING.putBackoffBaseMs * 2 ** (attempt - 1);
-    if (attempt >= HANDLER_TIMING.putMaxAttempts || Date.now() + delay + HANDLER_TIMING.putRetryHeadroomMs > deadline) {
+    if (attempt >= HANDLER_TIMING.putMaxAttempts || transport.now() + delay + HANDLER_TIMING.putRetryHeadroomMs > deadline) {
       return false;
     }
-    await new Promise((resolve) => setTimeout(resolve, delay));
+    await transport.sleep(delay);
   }
 }
 

@@ -3,7 +3,9 @@ import * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import { Construct } from 'constructs';
 import { API_RATE_CONTEXT_KEY, serviceTimeoutSeconds } from './budget';
 import { AttributeName, LookupProperties, REFRESH_CONTEXT_KEY, RESOURCE_TYPE } from './contract';
+import { IEventStreamAttributes } from './event-stream-attributes';
 import { EventStreamLookupProvider } from './provider';
+import { lookUpAtSynthTime } from './synth-time-lookup';
 import { validateName, validateRegion, validateRole, validateWaitTimeout } from './validation';
 
 /**
@@ -102,6 +104,33 @@ export interface EventStreamLookupProps {
 }
 
 /**
+ * Options of `EventStreamLookup.fromLookup`, the synth-time lookup.
+ */
+export interface EventStreamLookupOptions {
+  /**
+   * Name of the Customer Profiles domain that holds the event stream.
+   *
+   * 1-64 letters, digits, `_` or `-`, known at synth time (no tokens).
+   */
+  readonly domainName: string;
+
+  /**
+   * Name of the event stream to look up.
+   *
+   * 1-64 letters, digits, `_` or `-`, known at synth time (no tokens).
+   */
+  readonly eventStreamName: string;
+
+  /**
+   * Region the event stream lives in, known at synth time (no tokens).
+   *
+   * @default - the stack's region
+   */
+  readonly region?: string;
+}
+
+
+/**
  * Looks up an existing Amazon Connect Customer Profiles event stream at deploy time.
  *
  * A Lambda-backed custom resource calls `GetEventStream` and returns the stream's facts as
@@ -116,7 +145,7 @@ export interface EventStreamLookupProps {
  * });
  * new CfnOutput(this, 'OrdersDestination', { value: orders.destinationUri });
  */
-export class EventStreamLookup extends Construct {
+export class EventStreamLookup extends Construct implements IEventStreamAttributes {
   /**
    * Context key that pins the trigger of `refreshOnEveryDeployment`: `cdk-event-stream-lookup:refresh-token`.
    *
@@ -132,6 +161,31 @@ export class EventStreamLookup extends Construct {
    */
   public static readonly API_RATE_CONTEXT_KEY: string = API_RATE_CONTEXT_KEY;
 
+  /**
+   * Looks up an existing event stream at synth time, through the CDK CLI's Cloud Control context provider.
+   *
+   * The CLI reads the stream once (Cloud Control `GetResource` of `AWS::CustomerProfiles::EventStream`)
+   * and caches what it read in `cdk.context.json`; every later synth uses the cached values, which are
+   * plain strings (usable in conditions, names and exact IAM ARNs). No Lambda function, no custom
+   * resource, no call at deploy time. The stack needs an explicit account and region, and the names
+   * must be literal. A stream that does not exist fails synth, and nothing is cached. Run
+   * `cdk context --reset KEY` to read a stream again.
+   *
+   * @example
+   * const orders = EventStreamLookup.fromLookup(this, 'Orders', {
+   *   domainName: 'retail-profiles',
+   *   eventStreamName: 'orders',
+   * });
+   * new CfnOutput(this, 'OrdersDestination', { value: orders.destinationUri });
+   *
+   * @param scope the construct to add the lookup to (its stack gives the account, and the region by default)
+   * @param id the lookup's construct id, unique within `scope`
+   * @param options which stream to look up
+   */
+  public static fromLookup(scope: Construct, id: string, options: EventStreamLookupOptions): IEventStreamAttributes {
+    return lookUpAtSynthTime(scope, id, options);
+  }
+
   /** ARN of the event stream. */
   public readonly eventStreamArn: string;
   /** ARN of the destination the stream delivers to (a Kinesis data stream). */
@@ -142,7 +196,7 @@ export class EventStreamLookup extends Construct {
   public readonly destinationStatus: string;
   /** The destination's status message (truncated to fit the custom-resource response), or empty. */
   public readonly destinationMessage: string;
-  /** When the stream was created, as an ISO-8601 timestamp. */
+  /** When the stream was created, as an ISO-8601 timestamp with milliseconds. */
   public readonly createdAt: string;
   /** Since when the stream is stopped, as an ISO-8601 timestamp, or empty. */
   public readonly stoppedSince: string;
@@ -150,10 +204,9 @@ export class EventStreamLookup extends Construct {
   public readonly unhealthySince: string;
   /** `'true'` if the stream exists, `'false'` if it does not (only when `failIfMissing` is `false`). */
   public readonly exists: string;
-  /** The destination Kinesis data stream, imported from `destinationUri`, for grants and event sources. */
-  public readonly destinationStream: kinesis.IStream;
-
   private readonly resource: CustomResource;
+  private readonly mayBeMissing: boolean;
+  private destination?: kinesis.IStream;
 
   /**
    * @param scope the construct to add the lookup to (its stack gets the shared provider)
@@ -169,7 +222,7 @@ export class EventStreamLookup extends Construct {
     const waitSeconds = validateWaitTimeout(props.waitTimeout);
 
     const provider = EventStreamLookupProvider.of(this);
-    provider.register({
+    provider._register({
       target: {
         region: props.region ?? Stack.of(this).region,
         domainName: props.domainName,
@@ -189,7 +242,7 @@ export class EventStreamLookup extends Construct {
       RequireHealthyDestination: props.requireHealthyDestination ? 'true' : undefined,
       WaitTimeoutSeconds: waitSeconds > 0 ? String(waitSeconds) : undefined,
       FailIfMissing: props.failIfMissing === false ? 'false' : undefined,
-      RefreshToken: props.refreshOnEveryDeployment ? provider.refreshToken() : undefined,
+      RefreshToken: props.refreshOnEveryDeployment ? provider._refreshToken() : undefined,
     };
 
     this.resource = new CustomResource(this, 'Resource', {
@@ -199,7 +252,7 @@ export class EventStreamLookup extends Construct {
     });
     // Sized for every lookup of the stack at the planned rate, so known only at synth (src/budget.ts).
     const cfn = this.resource.node.defaultChild as CfnResource;
-    cfn.addPropertyOverride('ServiceTimeout', Lazy.string({ produce: () => String(serviceTimeoutSeconds(waitSeconds, provider.stormPlan())) }));
+    cfn.addPropertyOverride('ServiceTimeout', Lazy.string({ produce: () => String(serviceTimeoutSeconds(waitSeconds, provider._stormPlan())) }));
     // Delete must still find the permissions (and the log stream) in place.
     this.resource.node.addDependency(provider.permissions);
     // `Delete` is CloudFormation's default for both policies: rendering them only costs template
@@ -216,7 +269,23 @@ export class EventStreamLookup extends Construct {
     this.stoppedSince = this.attribute('StoppedSince');
     this.unhealthySince = this.attribute('UnhealthySince');
     this.exists = this.attribute('Exists');
-    this.destinationStream = kinesis.Stream.fromStreamArn(this, 'DestinationStream', this.destinationUri);
+    this.mayBeMissing = props.failIfMissing === false;
+  }
+
+  /**
+   * The destination Kinesis data stream, imported from `destinationUri`, for grants and event sources.
+   *
+   * Not available with `failIfMissing: false`: a missing stream's `destinationUri` is empty, and a
+   * grant or event source on it would fail the deployment (IAM rejects an empty resource).
+   */
+  public get destinationStream(): kinesis.IStream {
+    if (this.mayBeMissing) {
+      throw new Error(
+        `EventStreamLookup ${this.node.path}: destinationStream is not available with failIfMissing: false, because a missing stream has an empty destinationUri and IAM rejects a grant on an empty ARN at deploy time. Keep failIfMissing at true (the default) to grant on the destination, or grant on a stream you know exists (kinesis.Stream.fromStreamArn).`,
+      );
+    }
+    this.destination ??= kinesis.Stream.fromStreamArn(this, 'DestinationStream', this.destinationUri);
+    return this.destination;
   }
 
   private attribute(name: AttributeName): string {

@@ -1,1 +1,4 @@
+export * from './event-stream-attributes';
 export * from './event-stream-lookup';
+export * from './provider-props';
+export { EventStreamLookupProvider } from './provider';

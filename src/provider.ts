@@ -1,13 +1,16 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { Annotations, ArnFormat, Duration, Lazy, Stack, Validations } from 'aws-cdk-lib';
+import { Annotations, ArnFormat, Duration, Lazy, Stack, Token } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import { Construct, IDependable } from 'constructs';
+import { Construct, IConstruct, IDependable } from 'constructs';
+import { acknowledge, COMPLIANCE_RULES, ComplianceRule, findingIds } from './acknowledgements';
 import { API_RATE_CONTEXT_KEY, budgetWarning, functionTimeoutSeconds, parseApiRate, renderStormPlan, STORM_PLAN_ENV, StormPlan } from './budget';
 import { REFRESH_CONTEXT_KEY } from './contract';
 import { ArnFactory, estimateLength, planResources, ResourcePlan, StreamTarget } from './permissions';
+import { EventStreamLookupProviderProps } from './provider-props';
 
 /** Where the build (`npx projen bundle`) leaves the esbuild bundle of `lambda/index.ts`. */
 const HANDLER_ASSET = path.join(__dirname, '..', 'assets', 'lambda', 'index');
@@ -23,6 +26,22 @@ const ROLE_POLICY_LIMIT = 10_240;
  * statement on the stack's own ARN (a 128-character stack name at most), keys, the version.
  */
 const POLICY_RESERVE = 1_600;
+/** Resolved length, whitespace excluded, of the tracing policy (name and document). */
+const TRACING_POLICY_LENGTH = 160;
+/** Memory of the function unless configured. */
+const DEFAULT_MEMORY_MB = 256;
+/** The AWS managed policy that lets Lambda manage a function's network interfaces in a VPC. */
+const VPC_MANAGED_POLICY = 'AWSLambdaVPCAccessExecutionRole';
+const VPC_MANAGED_POLICY_REASON =
+  'The lookup function runs in the VPC configured for it: Lambda needs ec2:CreateNetworkInterface, DescribeNetworkInterfaces and DeleteNetworkInterface at creation, which it does not accept scoped to resources; AWSLambdaVPCAccessExecutionRole is the AWS managed policy that grants exactly those (and log writing).';
+const TRACING_WILDCARD_REASON =
+  'X-Ray tracing is configured: xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level permissions, so their own policy grants them on "*" (and nothing else).';
+
+/**
+ * Node.js 24, by name: `lambda.Runtime.NODEJS_24_X` is missing from older aws-cdk-lib releases of
+ * the peer range.
+ */
+const NODEJS_24 = new lambda.Runtime('nodejs24.x', lambda.RuntimeFamily.NODEJS, { supportsInlineCode: true });
 
 /** What a lookup tells the provider at construction time. */
 export interface LookupRegistration {
@@ -37,11 +56,25 @@ export interface LookupRegistration {
 /**
  * The one function, role, log group and policy that serve every EventStreamLookup of a stack.
  *
- * Lookups register with it; its timeout and its policy are rendered lazily at synth time, from
- * all registrations, so one provider fits the longest wait and every stream the stack reads.
+ * `EventStreamLookupProvider.of(stack)` returns it (creating it on first use), and
+ * `configure(props)` sets its options once, before or after the stack's lookups are added.
+ * Its timeout and its policy are rendered lazily at synth time, from all lookups, so one provider
+ * fits the longest wait and every stream the stack reads.
+ *
+ * @example
+ * declare const vpc: ec2.IVpc;
+ * EventStreamLookupProvider.of(this).configure({
+ *   vpc,
+ *   memorySize: 512,
+ *   logRetention: logs.RetentionDays.ONE_YEAR,
+ * });
  */
 export class EventStreamLookupProvider extends Construct {
-  /** Returns the stack's provider, creating it on first use. */
+  /**
+   * Returns the stack's provider, creating it (with the default configuration) on first use.
+   *
+   * @param scope any construct of the stack
+   */
   public static of(scope: Construct): EventStreamLookupProvider {
     const stack = Stack.of(scope);
     const existing = stack.node.tryFindChild(PROVIDER_ID);
@@ -54,8 +87,18 @@ export class EventStreamLookupProvider extends Construct {
   public readonly permissions: IDependable;
   /** The handler function. */
   public readonly function: lambda.Function;
+  /**
+   * The function's role. Statements added to it (`addToPrincipalPolicy`, grants) land in the
+   * provider's one inline policy, which every lookup depends on.
+   */
+  public readonly role: iam.IRole;
 
   private readonly registrations: LookupRegistration[] = [];
+  private readonly providerRole: ProviderRole;
+  private readonly ownLogGroup: logs.LogGroup;
+  private tracingPolicy?: iam.CfnPolicy;
+  private userLogGroup?: logs.ILogGroup;
+  private configuration?: { props: EventStreamLookupProviderProps; description: string };
   private refreshTokenValue?: string;
 
   private constructor(scope: Stack, id: string) {
@@ -64,45 +107,50 @@ export class EventStreamLookupProvider extends Construct {
       throw new Error(`EventStreamLookup: the bundled handler is missing at ${HANDLER_ASSET}; run "npx projen bundle".`);
     }
 
-    const role = new iam.Role(this, 'Role', {
+    this.providerRole = new ProviderRole(this, 'Role', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: 'Runs the EventStreamLookup handler: reads Customer Profiles event streams, writes its own logs.',
     });
-    const logGroup = new logs.LogGroup(this, 'Logs', { retention: logs.RetentionDays.ONE_MONTH });
+    this.role = this.providerRole;
+    this.ownLogGroup = new logs.LogGroup(this, 'Logs', { retention: logs.RetentionDays.ONE_MONTH });
 
     this.function = new lambda.Function(this, 'Handler', {
       description: 'EventStreamLookup: answers CloudFormation with the facts of Customer Profiles event streams',
-      runtime: lambda.Runtime.NODEJS_24_X,
+      runtime: NODEJS_24,
       architecture: lambda.Architecture.ARM_64,
       handler: 'index.handler',
       code: lambda.Code.fromAsset(HANDLER_ASSET),
-      memorySize: 256,
+      memorySize: DEFAULT_MEMORY_MB,
       timeout: Duration.seconds(Lazy.number({ produce: () => this.functionTimeoutSeconds() })),
-      // The policy below is the role's only one, so the function gets the role by reference:
-      // given the role construct, Lambda also renders a `DependsOn` that repeats its `Fn::GetAtt`
-      // (cfn-lint W3005).
-      role: iam.Role.fromRoleArn(this, 'HandlerRole', role.roleArn, { mutable: false }),
-      logGroup,
+      // The function gets the role by reference: given the role construct, Lambda also renders a
+      // `DependsOn` that repeats its `Fn::GetAtt` (cfn-lint W3005). What the function needs from the
+      // role at creation (VPC permissions) is attached to the role itself; the lookups depend on
+      // the policy.
+      role: iam.Role.fromRoleArn(this, 'HandlerRole', this.providerRole.roleArn, { mutable: false }),
+      logGroup: this.ownLogGroup,
     });
     // How many lookups may call at once, and the planned rate: the handler spreads its first call
     // and bounds its retries with them (src/budget.ts).
-    this.function.addEnvironment(STORM_PLAN_ENV, Lazy.string({ produce: () => renderStormPlan(this.stormPlan()) }));
+    this.function.addEnvironment(STORM_PLAN_ENV, Lazy.string({ produce: () => renderStormPlan(this._stormPlan()) }));
 
     const policy = new iam.CfnPolicy(this, 'Policy', {
       policyName: 'EventStreamLookup',
-      roles: [role.roleName],
-      policyDocument: Lazy.any({ produce: () => this.renderPolicy(logGroup.logGroupArn) }),
+      roles: [this.providerRole.roleName],
+      policyDocument: Lazy.any({ produce: () => this.renderPolicy(this.logGroup.logGroupArn) }),
     });
+    this.providerRole.policy = policy;
 
     this.serviceToken = this.function.functionArn;
     this.permissions = policy;
     // Rules such as cdk-nag's AwsSolutions-IAM5 flag every wildcard resource. The compacted
     // patterns are the documented way to stay under IAM's size limit, so each one the policy ends
-    // up with is acknowledged, with that reason (the plan is only final once every lookup exists).
+    // up with is acknowledged, with that reason (the plan is only final once every lookup exists);
+    // so are the compliance rules that the final configuration does not fix.
     this.node.addValidation({
       validate: () => {
         this.acknowledgePatterns(policy);
-        const warning = budgetWarning(this.longestWait(), this.stormPlan());
+        this.acknowledgeCompliance(policy);
+        const warning = budgetWarning(this.longestWait(), this._stormPlan());
         if (warning) {
           Annotations.of(Stack.of(this)).addWarningV2('cdk-event-stream-lookup:budget', warning);
         }
@@ -111,51 +159,218 @@ export class EventStreamLookupProvider extends Construct {
     });
   }
 
-  /** Records a lookup, so that the policy and the timeout cover it. */
-  public register(registration: LookupRegistration): void {
+  /** The log group the function writes to: the provider's own, or the one given to `configure`. */
+  public get logGroup(): logs.ILogGroup {
+    return this.userLogGroup ?? this.ownLogGroup;
+  }
+
+  /**
+   * Sets the provider's options. Call it once per stack, before or after adding lookups; calling
+   * it again with a different configuration is an error that names both.
+   *
+   * @param props the options
+   */
+  public configure(props: EventStreamLookupProviderProps): EventStreamLookupProvider {
+    const description = describeProps(props);
+    if (this.configuration) {
+      if (this.configuration.description === description) {
+        return this;
+      }
+      throw new Error(
+        `EventStreamLookupProvider: the provider of stack '${Stack.of(this).node.path}' is configured twice, differently: first ${this.configuration.description}, then ${description}. One function serves every lookup of a stack: configure it once.`,
+      );
+    }
+    validateProviderProps(props);
+    this.configuration = { props, description };
+
+    const fn = this.function.node.defaultChild as lambda.CfnFunction;
+    if (props.memorySize !== undefined) {
+      fn.memorySize = props.memorySize;
+    }
+    if (props.functionName !== undefined) {
+      fn.functionName = props.functionName;
+    }
+    if (props.reservedConcurrentExecutions !== undefined) {
+      fn.reservedConcurrentExecutions = props.reservedConcurrentExecutions;
+    }
+    if (props.tracing !== undefined && props.tracing !== lambda.Tracing.DISABLED) {
+      fn.tracingConfig = { mode: props.tracing };
+      this.addTracingPolicy();
+    }
+    if (props.vpc) {
+      this.placeInVpc(fn, props.vpc, props.vpcSubnets, props.securityGroups);
+    }
+    this.configureLogs(fn, props);
+    return this;
+  }
+
+  /**
+   * Records a lookup, so that the policy and the timeout cover it.
+   *
+   * @internal
+   */
+  public _register(registration: LookupRegistration): void {
     this.registrations.push(registration);
   }
 
-  /** One refresh trigger per stack and synth: the context value if set, else the synth time. */
-  public refreshToken(): string {
+  /**
+   * One refresh trigger per stack and synth: the context value if set, else the synth time.
+   *
+   * @internal
+   */
+  public _refreshToken(): string {
     this.refreshTokenValue ??= String(this.node.tryGetContext(REFRESH_CONTEXT_KEY) ?? new Date().toISOString());
     return this.refreshTokenValue;
   }
 
-  /** The stack's lookups and the rate planned for them (the context value, else 5/s burst 10). */
-  public stormPlan(): StormPlan {
+  /**
+   * The stack's lookups and the rate planned for them (the context value, else 5/s burst 10).
+   * @internal
+   */
+  public _stormPlan(): StormPlan {
     return { lookups: this.registrations.length, rate: parseApiRate(this.node.tryGetContext(API_RATE_CONTEXT_KEY)) };
   }
 
   /** The longest wait plus the storm plus one check plus a margin, within Lambda's maximum (src/budget.ts). */
   private functionTimeoutSeconds(): number {
-    return functionTimeoutSeconds(this.longestWait(), this.stormPlan());
+    return functionTimeoutSeconds(this.longestWait(), this._stormPlan());
   }
 
   private longestWait(): number {
     return Math.max(0, ...this.registrations.map((r) => r.waitSeconds));
   }
 
-  /** The GetEventStream plan for this stack's own-account lookups (exposed for tests). */
-  public planGetEventStream(): ResourcePlan {
+  /**
+   * The GetEventStream plan for this stack's own-account lookups (exposed for tests).
+   *
+   * @internal
+   */
+  public _planGetEventStream(): ResourcePlan {
     const targets = this.registrations.filter((r) => r.roleArn === undefined).map((r) => r.target);
     const roles = this.assumedRoles();
     const rolesCost = roles.reduce((sum, arn) => sum + estimateLength(arn, 2048) + 3, 0);
-    return planResources(targets, this.arnFactory(), ROLE_POLICY_LIMIT - POLICY_RESERVE - rolesCost);
+    const othersCost = this.providerRole.statementsLength() + (this.tracingPolicy ? TRACING_POLICY_LENGTH : 0);
+    return planResources(targets, this.arnFactory(), ROLE_POLICY_LIMIT - POLICY_RESERVE - rolesCost - othersCost);
   }
 
   private acknowledgePatterns(policy: iam.CfnPolicy): void {
-    const plan = this.planGetEventStream();
+    const plan = this._planGetEventStream();
     const patterns = plan.arns.map((arn) => flattenReference(Stack.of(this).resolve(arn))).filter((name) => name.includes('*'));
     const reason = plan.level === 'domain'
       ? 'profile:GetEventStream on the event streams of a domain: the exact ARNs of this stack\'s lookups would pass IAM\'s 10,240-character role policy limit (the domain ARN stays exact).'
       : 'profile:GetEventStream on the domains of this account and region: even per-domain patterns would pass IAM\'s 10,240-character role policy limit.';
     for (const pattern of patterns) {
-      Validations.of(policy).acknowledge({
-        id: `AwsSolutions::AwsSolutions-IAM5[Resource::${pattern}]`,
-        reason,
-      });
+      acknowledge(policy, `AwsSolutions::AwsSolutions-IAM5[Resource::${pattern}]`, reason);
     }
+  }
+
+  /** Acknowledges, on exactly the resource concerned, each compliance rule the configuration leaves unfixed. */
+  private acknowledgeCompliance(policy: iam.CfnPolicy): void {
+    const props = this.configuration?.props ?? {};
+    const fn = this.function.node.defaultChild as lambda.CfnFunction;
+    const unfixed: Array<[IConstruct, ComplianceRule]> = [
+      [fn, COMPLIANCE_RULES.deadLetterQueue],
+      [policy, COMPLIANCE_RULES.inlinePolicy],
+    ];
+    if (this.tracingPolicy) {
+      unfixed.push([this.tracingPolicy, COMPLIANCE_RULES.inlinePolicy]);
+      acknowledge(this.tracingPolicy, 'AwsSolutions::AwsSolutions-IAM5[Resource::*]', TRACING_WILDCARD_REASON);
+    }
+    if (!props.vpc) {
+      unfixed.push([fn, COMPLIANCE_RULES.insideVpc]);
+    } else {
+      acknowledge(this.providerRole.node.defaultChild!, `AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/${VPC_MANAGED_POLICY}]`, VPC_MANAGED_POLICY_REASON);
+    }
+    if (props.reservedConcurrentExecutions === undefined) {
+      unfixed.push([fn, COMPLIANCE_RULES.concurrency]);
+    }
+    if (props.tracing === undefined || props.tracing === lambda.Tracing.DISABLED) {
+      unfixed.push([fn, COMPLIANCE_RULES.tracing]);
+    }
+    // A log group of the user's own is theirs to judge; the provider's is encrypted only with a key.
+    if (!this.userLogGroup && !props.logEncryptionKey) {
+      unfixed.push([this.ownLogGroup.node.defaultChild!, COMPLIANCE_RULES.logGroupEncrypted]);
+    }
+    for (const [resource, rule] of unfixed) {
+      for (const id of findingIds(rule)) {
+        acknowledge(resource, id, rule.reason);
+      }
+    }
+  }
+
+  /** X-Ray's two actions, in an inline policy of their own (they support no resource-level permissions). */
+  private addTracingPolicy(): void {
+    this.tracingPolicy = new iam.CfnPolicy(this, 'TracingPolicy', {
+      policyName: 'EventStreamLookupTracing',
+      roles: [this.providerRole.roleName],
+      policyDocument: {
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Action: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], Resource: '*' }],
+      },
+    });
+  }
+
+  private placeInVpc(fn: lambda.CfnFunction, vpc: ec2.IVpc, vpcSubnets?: ec2.SubnetSelection, securityGroups?: ec2.ISecurityGroup[]): void {
+    const selected = vpc.selectSubnets(vpcSubnets);
+    const publicIds = new Set(vpc.publicSubnets.map((subnet) => subnet.subnetId));
+    if (selected.subnetIds.some((id) => publicIds.has(id))) {
+      throw new Error(
+        'EventStreamLookupProvider: vpcSubnets selects public subnets: a Lambda function gets no public IP there, so it could not reach Customer Profiles. Select private subnets with a NAT gateway or VPC endpoints.',
+      );
+    }
+    const groups = securityGroups && securityGroups.length > 0 ? securityGroups : [this.defaultSecurityGroup(vpc)];
+    fn.vpcConfig = { subnetIds: selected.subnetIds, securityGroupIds: groups.map((group) => group.securityGroupId) };
+    this.function.node.addDependency(selected.internetConnectivityEstablished);
+    // Lambda checks the ENI permissions when it creates the function, so they sit on the role itself
+    // (the function references the role's ARN). The actions have no resource-level scoping that
+    // Lambda accepts: this is the AWS managed policy that CDK attaches to its own functions in a VPC.
+    this.providerRole.addManagedPolicy(iam.ManagedPolicy.fromAwsManagedPolicyName(`service-role/${VPC_MANAGED_POLICY}`));
+  }
+
+  private defaultSecurityGroup(vpc: ec2.IVpc): ec2.ISecurityGroup {
+    const group = new ec2.SecurityGroup(this, 'SecurityGroup', {
+      vpc,
+      description: 'EventStreamLookup handler: outbound HTTPS only',
+      allowAllOutbound: false,
+    });
+    group.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'HTTPS to Customer Profiles, STS, CloudFormation and S3');
+    return group;
+  }
+
+  private configureLogs(fn: lambda.CfnFunction, props: EventStreamLookupProviderProps): void {
+    if (props.logGroup) {
+      // The user's own log group replaces the provider's, which leaves the tree.
+      this.userLogGroup = props.logGroup;
+      this.node.tryRemoveChild(this.ownLogGroup.node.id);
+      fn.loggingConfig = { ...(this.stackResolved(fn.loggingConfig) as object), logGroup: props.logGroup.logGroupName };
+      return;
+    }
+    const cfnLogGroup = this.ownLogGroup.node.defaultChild as logs.CfnLogGroup;
+    if (props.logRetention !== undefined) {
+      cfnLogGroup.retentionInDays = props.logRetention === logs.RetentionDays.INFINITE ? undefined : props.logRetention;
+    }
+    if (props.logRemovalPolicy !== undefined) {
+      this.ownLogGroup.applyRemovalPolicy(props.logRemovalPolicy);
+    }
+    if (props.logEncryptionKey) {
+      cfnLogGroup.kmsKeyId = props.logEncryptionKey.keyArn;
+      // CloudWatch Logs uses the key for this account's log groups in this region (the log group's
+      // own ARN would make a cycle: the log group depends on the key, through its KmsKeyId, and the
+      // key policy is part of the key, so it is in place before the log group).
+      const stack = Stack.of(this);
+      props.logEncryptionKey.addToResourcePolicy(new iam.PolicyStatement({
+        principals: [new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`)],
+        actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
+        resources: ['*'],
+        conditions: {
+          ArnLike: { 'kms:EncryptionContext:aws:logs:arn': `arn:${stack.partition}:logs:${stack.region}:${stack.account}:log-group:*` },
+        },
+      }));
+    }
+  }
+
+  private stackResolved(value: unknown): unknown {
+    return value === undefined ? {} : value;
   }
 
   private assumedRoles(): string[] {
@@ -166,7 +381,7 @@ export class EventStreamLookupProvider extends Construct {
     const statements: unknown[] = [
       { Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: logGroupArn },
     ];
-    const plan = this.planGetEventStream();
+    const plan = this._planGetEventStream();
     if (plan.arns.length > 0) {
       statements.push({ Effect: 'Allow', Action: 'profile:GetEventStream', Resource: plan.arns });
     }
@@ -177,6 +392,8 @@ export class EventStreamLookupProvider extends Construct {
     // An Update that would fail or wait asks for its own stack's status, so a rollback never gates
     // (lambda/rollback.ts); the function's own credentials, on exactly this stack.
     statements.push({ Effect: 'Allow', Action: 'cloudformation:DescribeStacks', Resource: Stack.of(this).stackId });
+    // Statements a user added through the provider's role.
+    statements.push(...this.providerRole.statements.map((statement) => statement.toStatementJson()));
     return { Version: '2012-10-17', Statement: statements };
   }
 
@@ -211,4 +428,72 @@ export function flattenReference(value: unknown): string {
     return `<${node.Ref}>`;
   }
   return JSON.stringify(value);
+}
+
+/**
+ * The provider's role: statements added to it (directly or by grants) land in the provider's one
+ * inline policy instead of a second, default policy, so the size budget and the lookups'
+ * dependency cover them.
+ */
+class ProviderRole extends iam.Role {
+  /** Statements added through the role, rendered into the provider's policy. */
+  public readonly statements: iam.PolicyStatement[] = [];
+  /** The provider's policy, set once it exists. */
+  public policy?: iam.CfnPolicy;
+
+  public addToPrincipalPolicy(statement: iam.PolicyStatement): iam.AddToPrincipalPolicyResult {
+    this.statements.push(statement);
+    return { statementAdded: true, policyDependable: this.policy };
+  }
+
+  /** Upper bound of the statements' resolved length (tokens at 256 characters each). */
+  public statementsLength(): number {
+    return this.statements.reduce((sum, statement) => sum + estimateLength(JSON.stringify(statement.toStatementJson()), 256) + 1, 0);
+  }
+}
+
+/** The configuration in words, for the error about two configurations: constructs by path. */
+function describeProps(props: EventStreamLookupProviderProps): string {
+  const entries = Object.entries(props)
+    .filter(([, value]) => value !== undefined)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([key, value]) => `${key}: ${describeValue(value)}`);
+  return `{ ${entries.join(', ')} }`;
+}
+
+function describeValue(value: unknown): string {
+  if (Array.isArray(value)) {
+    return `[${value.map(describeValue).join(', ')}]`;
+  }
+  if (Construct.isConstruct(value)) {
+    return value.node.path;
+  }
+  if (value && typeof value === 'object') {
+    return `{ ${Object.entries(value).map(([k, v]) => `${k}: ${describeValue(v)}`).join(', ')} }`;
+  }
+  return typeof value === 'string' && Token.isUnresolved(value) ? '(token)' : JSON.stringify(value);
+}
+
+function validateProviderProps(props: EventStreamLookupProviderProps): void {
+  const fail = (message: string) => {
+    throw new Error(`EventStreamLookupProvider: ${message}`);
+  };
+  if (!props.vpc && (props.vpcSubnets || props.securityGroups)) {
+    fail('vpcSubnets and securityGroups need vpc: set the VPC the function should run in.');
+  }
+  if (props.logGroup && (props.logRetention !== undefined || props.logRemovalPolicy !== undefined || props.logEncryptionKey)) {
+    fail('logGroup excludes logRetention, logRemovalPolicy and logEncryptionKey: set those on your own log group, or let the provider create one.');
+  }
+  const memory = props.memorySize;
+  if (memory !== undefined && !Token.isUnresolved(memory) && (!Number.isInteger(memory) || memory < 128 || memory > 10_240)) {
+    fail(`memorySize is ${memory}, expected a whole number of MiB from 128 to 10240.`);
+  }
+  const reserved = props.reservedConcurrentExecutions;
+  if (reserved !== undefined && !Token.isUnresolved(reserved) && (!Number.isInteger(reserved) || reserved < 1)) {
+    fail(`reservedConcurrentExecutions is ${reserved}, expected a whole number of at least 1 (0 would stop every lookup).`);
+  }
+  const name = props.functionName;
+  if (name !== undefined && !Token.isUnresolved(name) && !/^[a-zA-Z0-9_-]{1,64}$/.test(name)) {
+    fail(`functionName ${JSON.stringify(name)} is not a Lambda function name: 1-64 letters, digits, '-' and '_'.`);
+  }
 }

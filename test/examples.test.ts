@@ -5,6 +5,7 @@ import * as path from 'path';
 import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import { EventStreamLookup } from '../src';
 import { RESOURCE_TYPE } from '../src/contract';
+import { testOnBuildCdk } from './fixtures/cdk-version';
 import { EXAMPLES_DIR, exampleNames, synthExample } from '../tools/cdk-cli';
 import { seedRetailWorld, RETAIL_WORLD, stopOrders } from '../tools/demo/world';
 import { RehearsalEnvironment } from '../tools/rehearsal/environment';
@@ -28,7 +29,7 @@ afterAll(() => outdirs.forEach((dir) => fs.rmSync(dir, { recursive: true, force:
 const templateOf = (assembly: CloudAssembly, stackName: string) => assembly.getStackByName(stackName).template;
 
 test('there are examples, each with a README', () => {
-  expect(exampleNames()).toContain('retail-lookups');
+  expect(exampleNames()).toEqual(expect.arrayContaining(['retail-lookups', 'synth-time-lookup']));
   for (const name of exampleNames()) {
     expect(fs.existsSync(path.join(EXAMPLES_DIR, name, 'README.md'))).toBe(true);
   }
@@ -39,10 +40,31 @@ test.each(exampleNames())('examples/%s type-checks as a user\'s app', (name) => 
   expect(() => execFileSync(process.execPath, [tsc, '--noEmit', '-p', path.join(EXAMPLES_DIR, name)], { encoding: 'utf8' })).not.toThrow();
 });
 
-test.each(exampleNames())('examples/%s synthesizes with the CDK CLI and holds lookups', async (name) => {
+/** A synth-time lookup leaves no resource, only its literal ARN wherever the app used it. */
+const LITERAL_EVENT_STREAM_ARN = /^arn:aws[a-z-]*:profile:[a-z0-9-]+:\d{12}:domains\/[\w-]+\/event-streams\/[\w-]+$/;
+const literalStrings = (value: unknown): string[] =>
+  typeof value === 'string' ? [value] : typeof value === 'object' && value !== null ? Object.values(value).flatMap(literalStrings) : [];
+
+// Offline: the CLI's AWS calls go to a closed port without credentials, so every synth-time lookup
+// must come from the example's committed cdk.context.json.
+test.each(exampleNames())('examples/%s synthesizes with the CDK CLI, offline, and holds lookups', async (name) => {
   const assembly = await synthExample(name, tempOutdir());
-  const lookups = assembly.stacks.flatMap((s) => Object.values<any>(s.template.Resources ?? {}).filter((r) => r.Type === RESOURCE_TYPE));
-  expect(lookups.length).toBeGreaterThan(0);
+  expect(assembly.manifest.missing).toBeUndefined();
+  const deployTime = assembly.stacks.flatMap((s) => Object.values<any>(s.template.Resources ?? {}).filter((r) => r.Type === RESOURCE_TYPE));
+  const synthTime = assembly.stacks.flatMap((s) => literalStrings(s.template).filter((v) => LITERAL_EVENT_STREAM_ARN.test(v)));
+  expect(deployTime.length + synthTime.length).toBeGreaterThan(0);
+});
+
+describe('examples/synth-time-lookup', () => {
+  test('holds the cached values as literals, and no custom resource or function', async () => {
+    const template = templateOf(await synthExample('synth-time-lookup', tempOutdir()), 'OrdersReader');
+    const types = Object.values<any>(template.Resources).map((r) => r.Type);
+    expect(types).not.toContain(RESOURCE_TYPE);
+    expect(types.filter((t) => t.startsWith('AWS::Lambda::'))).toEqual([]);
+    const literals = literalStrings(template);
+    expect(literals).toContain(`arn:aws:profile:${RETAIL_WORLD.region}:${RETAIL_WORLD.account}:domains/${RETAIL_WORLD.domainName}/event-streams/orders`);
+    expect(literals).toContain(`arn:aws:kinesis:${RETAIL_WORLD.region}:${RETAIL_WORLD.account}:stream/retail-orders`);
+  });
 });
 
 describe('examples/retail-lookups', () => {
@@ -51,7 +73,7 @@ describe('examples/retail-lookups', () => {
     assembly = await synthExample('retail-lookups', tempOutdir(), { [EventStreamLookup.REFRESH_CONTEXT_KEY]: 'example-test' });
   });
 
-  test('uses the feature flags of a current cdk init app: the consumer reads weak references', () => {
+  testOnBuildCdk('uses the feature flags of a current cdk init app: the consumer reads weak references', 'weak cross-stack references (Fn::GetStackOutput) are newer than the bottom of the peer range, where the flag is ignored and references are strong', () => {
     const cdkJson = JSON.parse(fs.readFileSync(path.join(EXAMPLES_DIR, 'retail-lookups', 'cdk.json'), 'utf8'));
     expect(cdkJson.context['@aws-cdk/core:defaultCrossStackReferences']).toBe('weak');
     const consumer = JSON.stringify(templateOf(assembly, 'OrdersConsumer'));

@@ -3,6 +3,7 @@ import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { describeOnBuildCdk } from './fixtures/cdk-version';
 
 /**
  * The integration test's snapshot, verified offline: synthesize `integ.event-stream-lookup.ts` the
@@ -73,7 +74,7 @@ function synthesize(outdir: string): void {
   );
 }
 
-describe('integration test snapshot', () => {
+describeOnBuildCdk('integration test snapshot', 'the cloud assembly (schema version, metadata) is the build\'s aws-cdk-lib\'s', () => {
   let outdir: string;
 
   beforeAll(() => {

@@ -62,13 +62,42 @@ export function runCdk(args: string[], options: CliOptions): Promise<CliResult> 
 
 /** Synthesizes `examples/NAME` with `cdk synth` into `outdir` and returns the cloud assembly. */
 export async function synthExample(name: string, outdir: string, context: Record<string, string> = {}): Promise<CloudAssembly> {
-  const contextArgs = Object.entries(context).flatMap(([key, value]) => ['--context', `${key}=${value}`]);
-  const result = await runCdk(['synth', '--quiet', '--output', outdir, ...contextArgs], { cwd: path.join(EXAMPLES_DIR, name) });
+  const result = await synthIn(path.join(EXAMPLES_DIR, name), outdir, { context });
   if (result.status !== 0) {
     throw new Error(`cdk synth of examples/${name} failed (exit ${result.status}):\n${result.stderr}${result.stdout}`);
   }
   return new CloudAssembly(outdir);
 }
+
+/** Runs `cdk synth` in `dir` (an app with its `cdk.json`) into `outdir`; `env` adds to the CLI's environment. */
+export function synthIn(
+  dir: string,
+  outdir: string,
+  options: { context?: Record<string, string>; env?: Record<string, string> } = {},
+): Promise<CliResult> {
+  const contextArgs = Object.entries(options.context ?? {}).flatMap(([key, value]) => ['--context', `${key}=${value}`]);
+  return runCdk(['synth', '--quiet', '--output', outdir, ...contextArgs], { cwd: dir, env: options.env });
+}
+
+/**
+ * A scratch copy of `examples/NAME` without its `cdk.context.json` (so the CLI looks everything up
+ * again and writes a new one there), in `.tmp/NAME-XXXXXX/`: as deep as `examples/NAME/`, so the
+ * example's relative paths (`../../src`, `node_modules`) still resolve. Remove it when done.
+ */
+export function scratchCopyOfExample(name: string): string {
+  fs.mkdirSync(path.join(REPO_ROOT, '.tmp'), { recursive: true });
+  const dir = fs.mkdtempSync(path.join(REPO_ROOT, '.tmp', `${name}-`));
+  const source = path.join(EXAMPLES_DIR, name);
+  for (const entry of fs.readdirSync(source, { withFileTypes: true })) {
+    if (entry.isFile() && entry.name !== CONTEXT_FILE) {
+      fs.copyFileSync(path.join(source, entry.name), path.join(dir, entry.name));
+    }
+  }
+  return dir;
+}
+
+/** The file the CLI caches lookups in, next to `cdk.json`. */
+export const CONTEXT_FILE = 'cdk.context.json';
 
 /** The examples: every folder of `examples/` with a `cdk.json`. */
 export function exampleNames(): string[] {

@@ -2,8 +2,11 @@ import { execFile, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { App, CfnParameter, Duration, Stack } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
-import { EventStreamLookup } from '../../src';
+import { EventStreamLookup, EventStreamLookupProvider } from '../../src';
 import { scaleStack, tempOutdir } from '../../tools/bench/scale';
 import { exampleNames, synthExample } from '../../tools/cdk-cli';
 import { CFN_LINT, describeWithTool } from '../fixtures/optional-tools';
@@ -31,7 +34,7 @@ function collect(dir: string, name: string, files: string[]): string[] {
   });
 }
 
-/** A plain, a gated and waiting, a cross-region and a cross-account lookup; and one of parameters. */
+/** A plain, a gated and waiting, a cross-region and a cross-account lookup; one of parameters; a configured provider. */
 function representativeApp(): App {
   const app = testApp();
   const stack = new Stack(app, 'Consumer', { env: ENV });
@@ -41,6 +44,19 @@ function representativeApp(): App {
   new EventStreamLookup(agnostic, 'Param', {
     domainName: new CfnParameter(agnostic, 'Domain').valueAsString,
     eventStreamName: new CfnParameter(agnostic, 'Stream').valueAsString,
+  });
+  // A provider configured as a regulated team configures it: VPC, KMS log group, tracing, reservation.
+  const configured = new Stack(app, 'Configured', { env: ENV });
+  addRepresentativeLookups(configured);
+  EventStreamLookupProvider.of(configured).configure({
+    vpc: ec2.Vpc.fromVpcAttributes(configured, 'Vpc', {
+      vpcId: 'vpc-0123456789abcdef0',
+      availabilityZones: ['us-east-1a', 'us-east-1b'],
+      privateSubnetIds: ['subnet-0123456789abcdef0', 'subnet-0123456789abcdef1'],
+    }),
+    logEncryptionKey: new kms.Key(configured, 'LogsKey', { enableKeyRotation: true }),
+    tracing: lambda.Tracing.ACTIVE,
+    reservedConcurrentExecutions: 5,
   });
   return app;
 }
@@ -74,9 +90,9 @@ describeWithTool(CFN_LINT, 'cfn-lint on the examples and representative stacks',
       ];
       // 400 lookups over 8 domains: exact ARNs and per-domain patterns side by side.
       const large = collect(dir, 'scale', templatesOf(scaleStack('EventStreamLookup', 400, 8, path.join(dir, 'scale.out')).app));
-      // Representative: 2 stacks; region and scale: 1 each; and every example's stacks.
+      // Representative: 3 stacks; region and scale: 1 each; and every example's stacks.
       expect(examples.length).toBeGreaterThanOrEqual(3);
-      expect(small.length + large.length).toBe(examples.length + 4);
+      expect(small.length + large.length).toBe(examples.length + 5);
       // Two processes: cfn-lint takes seconds per large template.
       const findings = (await Promise.all([lintFindings(small), lintFindings(large)])).flat();
       expect(findings).toEqual([]);

@@ -43,3 +43,39 @@ test('its name is split from the Uri at deploy time', () => {
   const { stack, lookup } = consumer();
   expect(JSON.stringify(stack.resolve(lookup.destinationStream.streamName))).toContain('Fn::Split');
 });
+
+describe('with failIfMissing: false', () => {
+  function maybeMissing(): { stack: Stack; lookup: EventStreamLookup; fn: lambda.Function } {
+    const { stack, fn } = consumer();
+    const lookup = new EventStreamLookup(stack, 'Archive', { domainName: 'retail-profiles', eventStreamName: 'archive', failIfMissing: false });
+    return { stack, lookup, fn };
+  }
+  const refusal = /Archive: destinationStream is not available with failIfMissing: false, because a missing stream has an empty destinationUri and IAM rejects a grant on an empty ARN at deploy time\. Keep failIfMissing at true/;
+
+  test('a grant on the destination is refused at synth, saying what to do', () => {
+    const { lookup, fn } = maybeMissing();
+    expect(() => lookup.destinationStream.grantRead(fn)).toThrow(refusal);
+  });
+
+  test('so is an event source on it', () => {
+    const { lookup, fn } = maybeMissing();
+    const source = () => new KinesisEventSource(lookup.destinationStream, { startingPosition: lambda.StartingPosition.LATEST });
+    expect(() => fn.addEventSource(source())).toThrow(refusal);
+  });
+
+  test('no template can carry a grant or mapping on the lookup\'s Uri', () => {
+    const { stack, lookup, fn } = maybeMissing();
+    expect(() => lookup.destinationStream).toThrow(refusal);
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::Lambda::EventSourceMapping', 0);
+    expect(JSON.stringify(template.findResources('AWS::IAM::Policy'))).not.toContain('"Uri"');
+    void fn;
+  });
+
+  test('failIfMissing: true (explicitly) keeps the stream', () => {
+    const { stack, fn } = consumer();
+    const lookup = new EventStreamLookup(stack, 'Explicit', { domainName: 'retail-profiles', eventStreamName: 'explicit', failIfMissing: true });
+    lookup.destinationStream.grantRead(fn);
+    expect(lookup.destinationStream).toBe(lookup.destinationStream);
+  });
+});

@@ -1,8 +1,8 @@
-import { App, Duration, Stack, Validations } from 'aws-cdk-lib';
+import { App, Duration, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { AwsSolutionsChecks } from 'cdk-nag';
 import { EventStreamLookup, EventStreamState } from '../../src';
 import { flattenReference } from '../../src/provider';
+import { acknowledgements as allAcknowledgements, addPacks, describeWithNag } from '../fixtures/nag';
 import { ENV } from '../fixtures/stacks';
 
 /**
@@ -15,7 +15,7 @@ function nagged(build: (stack: Stack) => void, env: typeof ENV | 'agnostic' = EN
   const app = new App({ context: { [EventStreamLookup.REFRESH_CONTEXT_KEY]: 'nag' } });
   const stack = new Stack(app, 'Consumer', { env: env === 'agnostic' ? undefined : env });
   build(stack);
-  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  addPacks(app, ['AwsSolutions']);
   return { app, stack };
 }
 
@@ -25,20 +25,12 @@ function lookups(stack: Stack, count: number, domains: number): void {
   }
 }
 
-/** Every acknowledgement recorded in the tree, as id -> reason. */
+/** The AwsSolutions acknowledgements recorded in the tree, as id -> reason (compliance.test.ts checks the others). */
 function acknowledgements(app: App): Record<string, string> {
-  const found: Record<string, string> = {};
-  for (const construct of app.node.findAll()) {
-    for (const entry of construct.node.metadata) {
-      if (entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY) {
-        Object.assign(found, entry.data);
-      }
-    }
-  }
-  return found;
+  return Object.fromEntries(Object.entries(allAcknowledgements(app)).filter(([id]) => id.startsWith('AwsSolutions::')));
 }
 
-describe('AwsSolutions finds nothing', () => {
+describeWithNag('AwsSolutions finds nothing', () => {
   test.each([
     ['a plain lookup', (s: Stack) => new EventStreamLookup(s, 'Orders', { domainName: 'retail-profiles', eventStreamName: 'orders' })],
     ['gated and waiting lookups', (s: Stack) => {

@@ -1,5 +1,6 @@
 import { CfnOutput, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import { describeOnBuildCdk } from '../fixtures/cdk-version';
 import { addRepresentativeLookups, ENV, testApp } from '../fixtures/stacks';
 
 /** The representative lookups, and an output that reads one of them. */
@@ -15,9 +16,11 @@ function withoutAssetHashes(template: Record<string, any>): Record<string, any> 
   return JSON.parse(JSON.stringify(template).replace(/[0-9a-f]{64}\.zip/g, 'HANDLER_BUNDLE.zip'));
 }
 
-test('representative stack', () => {
-  const template = Template.fromStack(representativeStack()).toJSON();
-  expect(withoutAssetHashes(template)).toMatchSnapshot();
+describeOnBuildCdk('template snapshot', 'the snapshot is of the build\'s aws-cdk-lib, whose templates differ in details from older releases\'', () => {
+  test('representative stack', () => {
+    const template = Template.fromStack(representativeStack()).toJSON();
+    expect(withoutAssetHashes(template)).toMatchSnapshot();
+  });
 });
 
 test('two synths of the same code give the same template, bundle hash included', () => {

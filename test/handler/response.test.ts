@@ -48,7 +48,7 @@ describe('renderBody keeps every response under the 4096-byte limit', () => {
     expect(Buffer.byteLength(body)).toBeLessThanOrEqual(MAX_BODY_BYTES);
     expect(parsed).toMatchObject(longestIds);
     expect(parsed.Reason).toMatch(/^found: r+\.\.\.\[truncated\]$/);
-    expect(parsed.Data.DestinationMessage.length).toBeLessThan(100); // given way first
+    expect(parsed.Data.DestinationMessage).toBe(''); // given way first: not even the marker fits
   });
 
   test('the Reason is cut last: attributes give way first (found by fuzzing)', () => {
@@ -63,6 +63,41 @@ describe('renderBody keeps every response under the 4096-byte limit', () => {
     const parsed = JSON.parse(renderBody({ ...base, Reason: `found: ${' '.repeat(2000)}` }));
     expect(parsed.Reason).toMatch(/^found: +\.\.\.\[truncated\]$/);
     expect(Buffer.byteLength(JSON.stringify(parsed.Reason))).toBeLessThanOrEqual(MAX_REASON_BYTES);
+  });
+});
+
+describe('cuts are as short as they can be: one more character would not fit', () => {
+  /** The prefix length of a cut value, and the value with one more character. */
+  const cut = (value: string) => {
+    expect(value).toMatch(/^x*\.\.\.\[truncated\]$/);
+    const kept = value.length - '...[truncated]'.length;
+    return { kept, longer: `${'x'.repeat(kept + 1)}...[truncated]` };
+  };
+
+  test('the Reason at its own cap (MAX_REASON_BYTES exactly, with single-byte text)', () => {
+    const { Reason } = JSON.parse(renderBody({ ...base, Reason: 'x'.repeat(3000) }));
+    const { kept, longer } = cut(Reason);
+    expect(Buffer.byteLength(JSON.stringify(Reason))).toBe(MAX_REASON_BYTES);
+    expect(kept).toBe(MAX_REASON_BYTES - 2 - '...[truncated]'.length);
+    expect(Buffer.byteLength(JSON.stringify(longer))).toBeGreaterThan(MAX_REASON_BYTES);
+  });
+
+  test('an attribute cut to the body limit fills it exactly', () => {
+    const response: CfnResponse = { ...base, Data: { DestinationMessage: 'x'.repeat(9000), Uri: KINESIS_ARN } };
+    const body = renderBody(response);
+    const parsed = JSON.parse(body);
+    const { longer } = cut(parsed.Data.DestinationMessage);
+    expect(Buffer.byteLength(body)).toBe(MAX_BODY_BYTES);
+    expect(Buffer.byteLength(JSON.stringify({ ...parsed, Data: { ...parsed.Data, DestinationMessage: longer } }))).toBeGreaterThan(MAX_BODY_BYTES);
+  });
+
+  test('with absurd ids (never sent by CloudFormation), the Reason is cut last to fit what remains', () => {
+    const body = renderBody({ ...base, LogicalResourceId: 'L'.repeat(3000), Reason: 'x'.repeat(1400), Data: { DomainName: 'd'.repeat(500) } });
+    const parsed = JSON.parse(body);
+    expect(parsed.LogicalResourceId).toBe('L'.repeat(3000));
+    expect(parsed.Data.DomainName).toBe('');
+    expect(Buffer.byteLength(body)).toBe(MAX_BODY_BYTES);
+    cut(parsed.Reason);
   });
 });
 

@@ -1,12 +1,14 @@
 import { randomUUID } from 'crypto';
 import * as http from 'http';
 import { closeServer, listenOnLoopback, portOf, withBody } from './local-server';
+import { RequestLog, accessKeyOf } from './request-log';
 import { StandInCredentials, TEST_CREDENTIALS, verifySigV4 } from './sigv4';
 
 /**
  * A local stand-in for STS AssumeRole (awsQuery: a form-encoded POST, an XML answer), checking
  * SigV4 for the `sts` signing name, the role's existence and its external ID. Each successful call
  * issues fresh credentials and hands them to `onIssue` (the Customer Profiles stand-in trusts them).
+ * GetCallerIdentity answers with the test identity in `options.account` (the CDK CLI asks it first).
  */
 
 export interface StandInRole {
@@ -22,19 +24,35 @@ export interface AssumeRoleRecord {
   readonly accessKeyId?: string;
 }
 
+/** Options of the STS stand-in beyond AssumeRole. */
+export interface StsStandInOptions {
+  /** Account of the test identity, as GetCallerIdentity reports it. */
+  readonly account?: string;
+  /** Shared log of requests across stand-ins, in the order they arrived. */
+  readonly log?: RequestLog;
+}
+
 export class StsStandIn {
-  public static async start(onIssue: (credentials: StandInCredentials, roleArn: string) => void): Promise<StsStandIn> {
-    const sts = new StsStandIn(onIssue);
+  public static async start(
+    onIssue: (credentials: StandInCredentials, roleArn: string) => void,
+    options: StsStandInOptions = {},
+  ): Promise<StsStandIn> {
+    const sts = new StsStandIn(onIssue, options);
     await listenOnLoopback(sts.server);
     return sts;
   }
 
   public readonly calls: AssumeRoleRecord[] = [];
+  /** GetCallerIdentity calls, with the access key that signed each. */
+  public readonly identityCalls: Array<{ readonly accessKeyId: string }> = [];
   private readonly roles = new Map<string, StandInRole>();
   private readonly server: http.Server;
   private issued = 0;
 
-  private constructor(private readonly onIssue: (credentials: StandInCredentials, roleArn: string) => void) {
+  private constructor(
+    private readonly onIssue: (credentials: StandInCredentials, roleArn: string) => void,
+    private readonly options: StsStandInOptions,
+  ) {
     this.server = http.createServer(withBody((req, body, res) => this.handle(req, body, res)));
   }
 
@@ -58,10 +76,20 @@ export class StsStandIn {
     const externalId = form.get('ExternalId') ?? undefined;
     const sessionName = form.get('RoleSessionName') ?? undefined;
     const problem = await verifySigV4(req, body, { credentials: TEST_CREDENTIALS, service: 'sts' });
+    this.options.log?.add({
+      service: 'sts',
+      operation: form.get('Action') ?? '',
+      detail: form.get('Action') === 'AssumeRole' ? roleArn : '',
+      accessKeyId: accessKeyOf(req),
+      outcome: problem ? problem.type : 'ok',
+    });
     if (problem) {
       const code = problem.type === 'UnrecognizedClientException' ? 'InvalidClientTokenId' : 'SignatureDoesNotMatch';
       this.calls.push({ roleArn, externalId, sessionName, outcome: code });
       return this.error(res, 403, code, problem.message);
+    }
+    if (form.get('Action') === 'GetCallerIdentity') {
+      return this.callerIdentity(req, res);
     }
     if (form.get('Action') !== 'AssumeRole') {
       return this.error(res, 400, 'InvalidAction', `Could not find operation ${form.get('Action')}`);
@@ -98,6 +126,21 @@ export class StsStandIn {
   </AssumeRoleResult>
   <ResponseMetadata><RequestId>${randomUUID()}</RequestId></ResponseMetadata>
 </AssumeRoleResponse>`);
+  }
+
+  /** The test identity: an IAM user of `options.account` (default 123456789012). */
+  private callerIdentity(req: http.IncomingMessage, res: http.ServerResponse): void {
+    const account = this.options.account ?? '123456789012';
+    this.identityCalls.push({ accessKeyId: accessKeyOf(req) });
+    res.writeHead(200, { 'content-type': 'text/xml', 'x-amzn-requestid': randomUUID() });
+    res.end(`<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
+  <GetCallerIdentityResult>
+    <Arn>arn:aws:iam::${account}:user/stand-in</Arn>
+    <UserId>AIDASTANDIN000000001</UserId>
+    <Account>${account}</Account>
+  </GetCallerIdentityResult>
+  <ResponseMetadata><RequestId>${randomUUID()}</RequestId></ResponseMetadata>
+</GetCallerIdentityResponse>`);
   }
 
   private error(res: http.ServerResponse, status: number, code: string, message: string): void {

@@ -1,0 +1,176 @@
+import { Annotations, ContextProvider, GetContextValueOptions, Stack, Token } from 'aws-cdk-lib';
+import * as kinesis from 'aws-cdk-lib/aws-kinesis';
+import * as cxschema from 'aws-cdk-lib/cloud-assembly-schema';
+import * as cxapi from 'aws-cdk-lib/cx-api';
+import { RegionInfo } from 'aws-cdk-lib/region-info';
+import { Construct } from 'constructs';
+import { IEventStreamAttributes } from './event-stream-attributes';
+import type { EventStreamLookupOptions } from './event-stream-lookup';
+import { validateName, validateRegion } from './validation';
+
+/**
+ * The synth-time lookup: a query for the CDK CLI's Cloud Control context provider, answered from
+ * `cdk.context.json` once the CLI has read the stream (one `GetResource` of
+ * `AWS::CustomerProfiles::EventStream`, identifier `domain|stream`).
+ */
+
+/** Cloud Control resource type of an event stream. */
+export const CC_TYPE_NAME = 'AWS::CustomerProfiles::EventStream';
+
+/**
+ * What the CLI copies from Cloud Control's read into the context value: only properties every read
+ * returns (a missing one fails the CLI with "Cannot read field"). The list is part of the cache
+ * key, so changing it looks every stream up again: it is chosen once.
+ */
+export const PROPERTIES_TO_RETURN = ['EventStreamArn', 'Uri', 'State', 'CreatedAt'] as const;
+
+/** The context value the CLI caches: one object with the requested properties and `Identifier`. */
+type CachedEventStream = Record<(typeof PROPERTIES_TO_RETURN)[number], string>;
+
+/** Where a lookup points, for its query and its errors. */
+interface Target {
+  readonly domainName: string;
+  readonly eventStreamName: string;
+  readonly region: string;
+  readonly account: string;
+}
+
+/** The result of a synth-time lookup: plain strings, and the destination imported from its ARN. */
+class SynthTimeEventStream extends Construct implements IEventStreamAttributes {
+  public readonly eventStreamArn: string;
+  public readonly destinationUri: string;
+  public readonly state: string;
+  public readonly createdAt: string;
+  public readonly destinationStream: kinesis.IStream;
+
+  constructor(scope: Construct, id: string, target: Target) {
+    super(scope, id);
+    const query: GetContextValueOptions = {
+      provider: cxschema.ContextProvider.CC_API_PROVIDER,
+      props: {
+        typeName: CC_TYPE_NAME,
+        exactIdentifier: `${target.domainName}|${target.eventStreamName}`,
+        propertiesToReturn: [...PROPERTIES_TO_RETURN],
+        region: target.region,
+      },
+      dummyValue: [dummyValue(target)],
+      // No mustExist / ignoreErrorOnMissingContext: a missing stream must fail synth and cache nothing,
+      // never leave a dummy in cdk.context.json for good.
+    };
+    const { key } = ContextProvider.getKey(this, query);
+    reportProviderError(this, target, this.node.tryGetContext(key));
+    const value = ContextProvider.getValue(this, query).value;
+    const stream = parse(value, target, key);
+
+    this.eventStreamArn = stream.EventStreamArn;
+    this.destinationUri = stream.Uri;
+    this.state = stream.State;
+    this.createdAt = stream.CreatedAt;
+    this.destinationStream = kinesis.Stream.fromStreamArn(this, 'DestinationStream', this.destinationUri);
+  }
+}
+
+/** Looks the stream up at synth time; used by `EventStreamLookup.fromLookup`. */
+export function lookUpAtSynthTime(scope: Construct, id: string, options: EventStreamLookupOptions): IEventStreamAttributes {
+  // Checked before the construct is added, so a refused lookup leaves nothing behind.
+  return new SynthTimeEventStream(scope, id, checkTarget(scope, options));
+}
+
+function nameOf(target: { domainName: string; eventStreamName: string; region: string }): string {
+  return `event stream '${target.eventStreamName}' in domain '${target.domainName}' (${target.region})`;
+}
+
+/** Refuses what the CLI cannot look up: tokens, and stacks without a concrete account and region. */
+function checkTarget(scope: Construct, options: EventStreamLookupOptions): Target {
+  const stack = Stack.of(scope);
+  const region = options.region ?? stack.region;
+  const shown = {
+    domainName: Token.isUnresolved(options.domainName) ? '(a token)' : options.domainName,
+    eventStreamName: Token.isUnresolved(options.eventStreamName) ? '(a token)' : options.eventStreamName,
+    region: Token.isUnresolved(region) ? 'region unknown at synth time' : region,
+  };
+  const tokens = (['domainName', 'eventStreamName', 'region'] as const).filter((prop) => Token.isUnresolved(options[prop]));
+  if (tokens.length > 0) {
+    throw new Error(
+      `EventStreamLookup.fromLookup: cannot look up ${nameOf(shown)} at synth time: ${tokens.join(', ')} ${tokens.length > 1 ? 'are tokens' : 'is a token'} (a parameter or a reference, which only CloudFormation resolves), and the CDK CLI needs literal values. ` +
+        'Pass literal names and region, or use new EventStreamLookup(...), which looks the stream up at deploy time and accepts tokens.',
+    );
+  }
+  if (Token.isUnresolved(stack.account) || Token.isUnresolved(stack.region)) {
+    throw new Error(
+      `EventStreamLookup.fromLookup: cannot look up ${nameOf(shown)} at synth time: stack '${stack.stackName}' is environment-agnostic (its account and region are not known at synth time), and the CDK CLI needs both to read the stream. ` +
+        "Give the stack an explicit env: { account: '123456789012', region: 'us-east-1' } (or process.env.CDK_DEFAULT_ACCOUNT / CDK_DEFAULT_REGION), or use new EventStreamLookup(...), which looks the stream up at deploy time.",
+    );
+  }
+  try {
+    validateName('domainName', options.domainName);
+    validateName('eventStreamName', options.eventStreamName);
+    validateRegion(options.region);
+  } catch (error) {
+    throw new Error(`EventStreamLookup.fromLookup: cannot look up ${nameOf(shown)}: ${(error as Error).message.replace(/^EventStreamLookup: /, '')}`);
+  }
+  return { domainName: options.domainName, eventStreamName: options.eventStreamName, region, account: stack.account };
+}
+
+/** Valid-shaped values for the first synth, before the CLI has answered (never deployed: synth runs again). */
+function dummyValue(target: Target): CachedEventStream & { Identifier: string } {
+  const partition = RegionInfo.get(target.region).partition ?? 'aws';
+  return {
+    EventStreamArn: `arn:${partition}:profile:${target.region}:${target.account}:domains/${target.domainName}/event-streams/${target.eventStreamName}`,
+    Uri: `arn:${partition}:kinesis:${target.region}:${target.account}:stream/DUMMY`,
+    State: 'RUNNING',
+    CreatedAt: '1970-01-01T00:00:00.000Z',
+    Identifier: `${target.domainName}|${target.eventStreamName}`,
+  };
+}
+
+/**
+ * The CLI answers a failed lookup (missing stream, access denied) with a transient error value that
+ * it does not save; synth fails with this error, which names the stream and what to do.
+ */
+function reportProviderError(scope: Construct, target: Target, value: unknown): void {
+  const providerError = typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[cxapi.PROVIDER_ERROR_KEY] : undefined;
+  if (providerError === undefined) {
+    return;
+  }
+  Annotations.of(scope).addError(
+    `EventStreamLookup.fromLookup: the CDK CLI could not read ${nameOf(target)} in account ${target.account} through Cloud Control (${CC_TYPE_NAME} '${target.domainName}|${target.eventStreamName}'): ${String(providerError)}. ` +
+      'If the stream does not exist, check the domain, the stream name and the region, or create the stream; if access was denied, let the CLI\'s lookup role (or your credentials) call cloudcontrol:GetResource, profile:GetEventStream and kinesis:DescribeStreamSummary. ' +
+      'Nothing was cached: the next synth looks the stream up again.',
+  );
+}
+
+/** The cached value, checked: exactly one object with the requested properties, as strings. */
+function parse(value: unknown, target: Target, key: string): CachedEventStream {
+  const entry = Array.isArray(value) && value.length === 1 ? value[0] : undefined;
+  const problem = problemOf(entry);
+  if (problem !== undefined) {
+    throw new Error(
+      `EventStreamLookup.fromLookup: the cached context value for ${nameOf(target)} is malformed (${problem}): ${truncate(JSON.stringify(value))}. ` +
+        `Run \`cdk context --reset "${key}"\` (or remove that entry from cdk.context.json) and synthesize again, so that the CDK CLI looks the stream up anew.`,
+    );
+  }
+  return { ...entry, CreatedAt: new Date(entry.CreatedAt).toISOString() };
+}
+
+function problemOf(entry: any): string | undefined {
+  if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) {
+    return 'expected exactly one object';
+  }
+  for (const name of PROPERTIES_TO_RETURN) {
+    if (typeof entry[name] !== 'string' || entry[name] === '') {
+      return `expected a non-empty string ${name}`;
+    }
+  }
+  if (!entry.Uri.startsWith('arn:')) {
+    return 'expected Uri to be the ARN of a Kinesis data stream';
+  }
+  if (Number.isNaN(new Date(entry.CreatedAt).getTime())) {
+    return 'expected CreatedAt to be a timestamp';
+  }
+  return undefined;
+}
+
+function truncate(text: string): string {
+  return text.length > 300 ? `${text.slice(0, 300)}...` : text;
+}
