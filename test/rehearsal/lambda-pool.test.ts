@@ -42,8 +42,12 @@ test('environments are reused warm, one invocation at a time; excess invocations
     expect(pool.coldStarts).toBe(2);
     expect(results.every((r) => r.outcome === 'settled')).toBe(true);
     expect(results.filter((r) => r.warm)).toHaveLength(4);
-    // Each environment counted its own invocations: 1, 2, 3 twice.
-    expect(results.map((r) => logged(r.logs).n).sort()).toEqual([1, 1, 2, 2, 3, 3]);
+    // Each environment counted its own invocations (1, 2, 3... in each of the two; how many each took depends on timing).
+    const counts = results.map((r) => logged(r.logs).n as number);
+    expect(counts.filter((n) => n === 1)).toHaveLength(2);
+    for (let n = 2; n <= 6; n++) {
+      expect(counts.filter((c) => c === n).length).toBeLessThanOrEqual(counts.filter((c) => c === n - 1).length);
+    }
     expect(results.every((r) => logged(r.logs).setting === 'from-template' && logged(r.logs).remaining <= 5000)).toBe(true);
     expect(Math.max(...results.map((r) => r.queuedMs))).toBeGreaterThanOrEqual(250);
   } finally {
