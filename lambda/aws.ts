@@ -9,7 +9,7 @@ import { HANDLER_TIMING } from './timing';
  */
 
 /**
- * SDK retries for throttling, 5xx and timeouts, within the time guard's budget. Without
+ * SDK retries for throttling, 5xx and timeouts of STS and CloudFormation, within the time guard's budget. Without
  * `throwOnRequestTimeout` the SDK only warns about a request that never answers.
  */
 const CLIENT_CONFIG = {
@@ -21,6 +21,12 @@ const CLIENT_CONFIG = {
     throwOnRequestTimeout: true,
   },
 } as const;
+
+/**
+ * GetEventStream makes one attempt per call: the lookup retries throttling, 5xx and timeouts itself,
+ * with jitter, for as long as its budget allows (lambda/lookup.ts), and counts them for its Reason.
+ */
+const PROFILES_CONFIG = { ...CLIENT_CONFIG, maxAttempts: 1 } as const;
 
 /** Own-account clients survive warm invocations; clients with assumed credentials do not. */
 const clients = new Map<string, CustomerProfilesClient>();
@@ -37,7 +43,7 @@ export async function fetchEventStream(spec: LookupSpec, abortSignal: AbortSigna
 function ownClient(region: string): CustomerProfilesClient {
   let client = clients.get(region);
   if (!client) {
-    client = new CustomerProfilesClient({ ...CLIENT_CONFIG, region });
+    client = new CustomerProfilesClient({ ...PROFILES_CONFIG, region });
     clients.set(region, client);
   }
   return client;
@@ -63,7 +69,7 @@ async function assumedClient(spec: LookupSpec, abortSignal: AbortSignal): Promis
       throw new Error('AssumeRole returned no credentials');
     }
     return new CustomerProfilesClient({
-      ...CLIENT_CONFIG,
+      ...PROFILES_CONFIG,
       region: spec.region,
       credentials: { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken, expiration: c.Expiration },
     });

@@ -1,11 +1,12 @@
 import { describeStackStatus, fetchEventStream } from './aws';
 import { log, redactEvent } from './log';
-import { Clock, Outcome, Progress, RollbackProbe, runLookup } from './lookup';
+import { Clock, Outcome, Pacing, Progress, RollbackProbe, runLookup } from './lookup';
 import { subject } from './reasons';
 import { Envelope, InvalidRequestError, LookupSpec, parseSpec, readEnvelope } from './request';
 import { CfnResponse, putResponse, renderBody } from './respond';
 import { checkRollback, rollbackFallback } from './rollback';
 import { HANDLER_TIMING } from './timing';
+import { lookupBudgetSeconds, parseStormPlan, spreadMs, STORM_PLAN_ENV, StormPlan } from '../src/budget';
 import { TIMING } from '../src/contract';
 
 /**
@@ -26,13 +27,24 @@ export const external = {
     now: () => Date.now(),
     sleep: (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)),
   } satisfies Clock,
+  /** Jitter: the storm spread and the retries' backoff. */
+  random: () => Math.random(),
 };
+
+/**
+ * The execution environment's own state. Only its first invocation spreads its first call over the
+ * storm: a storm starts with as many cold environments as lookups; a warm one takes lookups one
+ * after another (a concurrency limit queued them), so its calls are already paced, and a spread
+ * would only hold a slot that queued lookups need.
+ */
+export const container = { invocations: 0 };
 
 /** Used when the context gives no remaining time (never in Lambda). */
 const DEFAULT_REMAINING_MS = (TIMING.checkBudgetSeconds + TIMING.functionMarginSeconds) * 1000;
 
 export async function handler(event: unknown, context?: LambdaContext): Promise<void> {
   const startedAt = Date.now();
+  const coldStart = container.invocations++ === 0;
   const lambdaDeadline = startedAt + remainingMillis(context);
   const envelope = readEnvelope(event);
   log('request', { event: redactEvent(event) });
@@ -42,7 +54,7 @@ export async function handler(event: unknown, context?: LambdaContext): Promise<
   }
   let outcome: Outcome;
   try {
-    outcome = await decide(envelope, lambdaDeadline);
+    outcome = await decide(envelope, lambdaDeadline, coldStart);
   } catch (error) {
     const reason = error instanceof InvalidRequestError ? error.message : `unexpected error in the lookup handler: ${String(error)}`;
     outcome = { status: 'FAILED', reason };
@@ -53,16 +65,17 @@ export async function handler(event: unknown, context?: LambdaContext): Promise<
   await putResponse(envelope.responseUrl, renderBody(response), lambdaDeadline - HANDLER_TIMING.putFreezeMarginMs, log);
 }
 
-async function decide(envelope: Envelope, lambdaDeadline: number): Promise<Outcome> {
+async function decide(envelope: Envelope, lambdaDeadline: number, coldStart: boolean): Promise<Outcome> {
+  const plan = parseStormPlan(process.env[STORM_PLAN_ENV]);
   switch (envelope.requestType) {
     case 'Delete':
       // A lookup owns nothing, so Delete calls nothing: it cannot fail a deletion or a rollback.
       return { status: 'SUCCESS', reason: 'nothing to delete: a lookup owns no resources' };
     case 'Create':
-      return guardedLookup(parseSpec(envelope.resourceProperties, process.env.AWS_REGION), lambdaDeadline);
+      return guardedLookup(parseSpec(envelope.resourceProperties, process.env.AWS_REGION), lambdaDeadline, plan, coldStart);
     case 'Update':
       // A rollback is an Update with the previous properties: it may ask whether it is one.
-      return guardedLookup(parseSpec(envelope.resourceProperties, process.env.AWS_REGION), lambdaDeadline, envelope);
+      return guardedLookup(parseSpec(envelope.resourceProperties, process.env.AWS_REGION), lambdaDeadline, plan, coldStart, envelope);
     default:
       return {
         status: 'FAILED',
@@ -75,11 +88,20 @@ async function decide(envelope: Envelope, lambdaDeadline: number): Promise<Outco
  * Runs the lookup, but answers before its budget or the Lambda's remaining time runs out: FAILED,
  * or for a rollback (or an Update that could not tell) SUCCESS with what it has.
  */
-async function guardedLookup(spec: LookupSpec, lambdaDeadline: number, update?: Envelope): Promise<Outcome> {
+async function guardedLookup(spec: LookupSpec, lambdaDeadline: number, plan: StormPlan, coldStart: boolean, update?: Envelope): Promise<Outcome> {
   const start = Date.now();
   const { guardReserveMaxMs, guardReserveMinMs, guardReserveShare } = HANDLER_TIMING;
   const reserve = Math.min(guardReserveMaxMs, Math.max(guardReserveMinMs, (lambdaDeadline - start) * guardReserveShare));
-  const deadline = Math.min(start + (spec.waitSeconds + TIMING.checkBudgetSeconds) * 1000, lambdaDeadline - reserve);
+  // The wait, the storm and one check (src/budget.ts), but never past the Lambda's own time.
+  const deadline = Math.min(start + lookupBudgetSeconds(spec.waitSeconds, plan) * 1000, lambdaDeadline - reserve);
+  const pacing: Pacing = {
+    startDelayMs: coldStart ? spreadMs(plan, external.random()) : 0,
+    // A last call that hangs until its request timeout still ends before the guard fires.
+    retryForMs: Math.max(0, deadline - start - Math.min(HANDLER_TIMING.retryHeadroomMs, (deadline - start) / 2)),
+    random: external.random,
+    plan,
+  };
+  log('pacing', { lookupsInStack: plan.lookups, plannedRate: plan.rate, startDelayMs: pacing.startDelayMs, retryForMs: pacing.retryForMs });
   const controller = new AbortController();
   const progress: Progress = { checks: 0 };
   let timer: NodeJS.Timeout | undefined;
@@ -118,7 +140,7 @@ async function guardedLookup(spec: LookupSpec, lambdaDeadline: number, update?: 
     sleep: (ms) => (controller.signal.aborted ? Promise.resolve() : external.clock.sleep(ms)),
   };
   try {
-    return await Promise.race([runLookup(spec, (s) => external.fetch(s, controller.signal), clock, progress, rollback), timeout]);
+    return await Promise.race([runLookup(spec, (s) => external.fetch(s, controller.signal), clock, progress, rollback, pacing), timeout]);
   } finally {
     clearTimeout(timer);
     controller.abort(); // cancels an SDK call still in flight
@@ -131,7 +153,8 @@ function timeoutReason(spec: LookupSpec, progress: Progress, elapsedMs: number):
     : progress.lastError
       ? `last error: ${progress.lastError}`
       : 'Customer Profiles never answered GetEventStream';
-  return `gave up on ${subject(spec)} after ${Math.round(elapsedMs / 1000)}s (${progress.checks} checks); ${seen}. Check the function's network access to Customer Profiles and the service's health, then retry the deployment.`;
+  const throttled = progress.throttles ? `, throttled ${progress.throttles} times` : '';
+  return `gave up on ${subject(spec)} after ${Math.round(elapsedMs / 1000)}s (${progress.checks} checks${throttled}); ${seen}. Check the function's network access to Customer Profiles and the service's health, then retry the deployment.`;
 }
 
 function toResponse(envelope: Envelope, outcome: Outcome): CfnResponse {

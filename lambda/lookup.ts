@@ -1,9 +1,10 @@
 import type { GetEventStreamCommandOutput } from '@aws-sdk/client-customer-profiles';
 import { describeStream, missingAttributes, missingPhysicalId, streamPhysicalId, toAttributes } from './attributes';
-import { classifyError, Failure, subject } from './reasons';
+import { classifyError, Failure, retriesReason, RetryStats, subject } from './reasons';
 import { LookupSpec } from './request';
 import { RollbackCheck, rollbackFallback, rollbackFoundReason } from './rollback';
 import { HANDLER_TIMING } from './timing';
+import { StormPlan } from '../src/budget';
 import { LookupAttributes } from '../src/contract';
 
 /**
@@ -27,6 +28,31 @@ export interface Progress {
   lastError?: string;
   /** Set once an Update has asked whether it is part of a rollback. */
   rollback?: RollbackCheck;
+  /** Transient errors (throttling, 5xx, timeouts) so far, of which throttling, and when the first one came. */
+  transientErrors?: number;
+  throttles?: number;
+  firstTransientAt?: number;
+  /** The last transient error, as `Name: message`. */
+  lastDetail?: string;
+}
+
+/** How a lookup paces its calls: the storm spread before the first, the retry budget, the jitter. */
+export interface Pacing {
+  /** Delay before the first call, spreading a storm's first calls (0 when warm or alone). */
+  readonly startDelayMs: number;
+  /** Transient errors are retried until this long after the lookup started (the spread included). */
+  readonly retryForMs: number;
+  /** The stack's lookups and the planned rate, for the Reason. */
+  readonly plan: StormPlan;
+  /** A uniform random number in [0, 1). */
+  random(): number;
+}
+
+/** Capped full-jitter exponential backoff before the n-th retry of a transient error. */
+export function retryBackoffMs(retry: number, random: number): number {
+  const { retryBackoffBaseMs, retryBackoffMaxMs, retryBackoffMinMs } = HANDLER_TIMING;
+  const ceiling = Math.min(retryBackoffMaxMs, retryBackoffBaseMs * 2 ** Math.min(30, retry - 1));
+  return Math.max(retryBackoffMinMs, Math.floor(random * ceiling));
 }
 
 /** How an Update tells whether it is part of a rollback (absent for Create: a Create is never one). */
@@ -53,14 +79,28 @@ export function backoffMs(check: number): number {
 }
 
 /**
- * Looks the stream up, polling until its requirements hold or the wait runs out. Before an Update
+ * Looks the stream up, polling until its requirements hold or the wait runs out, and retrying
+ * throttling, 5xx and timeouts with jittered backoff until its budget runs short. Before an Update
  * fails or waits, it asks `rollback` once: in a rollback it answers SUCCESS with what it can read,
  * retrying throttling and 5xx for at most `HANDLER_TIMING.rollbackRetryMs`.
  */
-export async function runLookup(spec: LookupSpec, fetch: FetchStream, clock: Clock, progress: Progress, rollback?: RollbackProbe): Promise<Outcome> {
-  const waitUntil = clock.now() + spec.waitSeconds * 1000;
+export async function runLookup(
+  spec: LookupSpec,
+  fetch: FetchStream,
+  clock: Clock,
+  progress: Progress,
+  rollback: RollbackProbe | undefined,
+  pacing: Pacing,
+): Promise<Outcome> {
   const startedAt = clock.now();
-  const rollbackUntil = startedAt + HANDLER_TIMING.rollbackRetryMs;
+  const retryUntil = startedAt + pacing.retryForMs;
+  if (pacing.startDelayMs > 0) {
+    await clock.sleep(pacing.startDelayMs);
+  }
+  const firstCallAt = clock.now();
+  const waitUntil = firstCallAt + spec.waitSeconds * 1000;
+  const rollbackUntil = firstCallAt + HANDLER_TIMING.rollbackRetryMs;
+  let retries = 0; // consecutive transient errors
   for (let check = 1; ; check++) {
     progress.checks = check;
     let data: LookupAttributes | undefined;
@@ -68,13 +108,14 @@ export async function runLookup(spec: LookupSpec, fetch: FetchStream, clock: Clo
     let giveUp: () => string;
     try {
       data = toAttributes(spec, await fetch(spec));
+      retries = 0;
       progress.lastSeen = describeStream(data);
       const unmet = unmetRequirements(spec, data);
       if (unmet.length === 0) {
         const reason = `found ${subject(spec)}: ${data.State}, destination ${data.DestinationStatus}`;
         return { status: 'SUCCESS', physicalResourceId: streamPhysicalId(spec, data.EventStreamArn), data, reason };
       }
-      giveUp = () => requirementsReason(spec, unmet, check, clock.now() - startedAt);
+      giveUp = () => requirementsReason(spec, unmet, check, clock.now() - firstCallAt);
     } catch (error) {
       failure = classifyError(error, spec);
       if (failure.kind === 'missing' && !spec.failIfMissing) {
@@ -82,7 +123,12 @@ export async function runLookup(spec: LookupSpec, fetch: FetchStream, clock: Clo
         return { status: 'SUCCESS', physicalResourceId: missingPhysicalId(spec), data: missingAttributes(spec), reason };
       }
       if (failure.kind === 'transient') {
+        retries++;
         progress.lastError = failure.reason;
+        progress.transientErrors = (progress.transientErrors ?? 0) + 1;
+        progress.throttles = (progress.throttles ?? 0) + (failure.throttled ? 1 : 0);
+        progress.firstTransientAt ??= clock.now();
+        progress.lastDetail = failure.detail;
       }
       const reason = failure.reason;
       giveUp = () => reason;
@@ -100,20 +146,39 @@ export async function runLookup(spec: LookupSpec, fetch: FetchStream, clock: Clo
       if (failure?.kind !== 'transient' || rollbackRemaining <= 0) {
         return { status: 'SUCCESS', ...rollbackFallback(spec, rollback?.physicalResourceId, progress.rollback, giveUp()) };
       }
-      await clock.sleep(Math.min(backoffMs(check), rollbackRemaining));
+      await clock.sleep(Math.min(retryBackoffMs(retries, pacing.random()), rollbackRemaining));
       continue;
     }
 
     if (failure && failure.kind !== 'transient') {
       return { status: 'FAILED', reason: failure.reason };
     }
-    // Unmet requirements, or throttling and 5xx that outlasted the SDK's own retries: check again while waiting.
+    if (failure) {
+      // Throttling, 5xx or a timeout: retried, with jitter, while the budget allows another call.
+      const pause = retryBackoffMs(retries, pacing.random());
+      if (clock.now() + pause >= retryUntil) {
+        return { status: 'FAILED', reason: retriesReason(spec, statsOf(progress, clock.now()), pacing.plan) };
+      }
+      await clock.sleep(pause);
+      continue;
+    }
+    // Unmet requirements: check again while waiting.
     const remaining = waitUntil - clock.now();
     if (remaining <= 0) {
       return { status: 'FAILED', reason: giveUp() };
     }
     await clock.sleep(Math.min(backoffMs(check), remaining));
   }
+}
+
+/** The transient errors seen so far, for a Reason. */
+export function statsOf(progress: Progress, now: number): RetryStats {
+  return {
+    transientErrors: progress.transientErrors ?? 0,
+    throttles: progress.throttles ?? 0,
+    overMs: progress.firstTransientAt === undefined ? 0 : now - progress.firstTransientAt,
+    lastError: progress.lastDetail,
+  };
 }
 
 /** The requirements the stream does not meet, each as a sentence fragment. */

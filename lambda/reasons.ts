@@ -1,4 +1,5 @@
 import { LookupSpec } from './request';
+import { API_RATE_CONTEXT_KEY, StormPlan } from '../src/budget';
 
 /**
  * Errors turned into Reasons a person can act on: each names the stream, the domain and the region,
@@ -10,6 +11,19 @@ export interface Failure {
   /** `missing`: the stream does not exist; `transient`: worth another check; `fatal`: give up now. */
   readonly kind: 'missing' | 'transient' | 'fatal';
   readonly reason: string;
+  /** A transient error that was the rate limit's answer (429 ThrottlingException). */
+  readonly throttled?: boolean;
+  /** The error as `Name: message`. */
+  readonly detail?: string;
+}
+
+/** Transient errors a lookup retried, for the Reason it gives when its budget runs out. */
+export interface RetryStats {
+  readonly transientErrors: number;
+  readonly throttles: number;
+  /** From the first transient error to giving up. */
+  readonly overMs: number;
+  readonly lastError?: string;
 }
 
 /** Raised when assuming the lookup's role fails; the role is named in the Reason. */
@@ -42,6 +56,8 @@ export function classifyError(error: unknown, spec: LookupSpec): Failure {
   if (error instanceof AssumeRoleError) {
     return {
       kind: isTransient(error.cause) ? 'transient' : 'fatal',
+      throttled: isThrottle(error.cause),
+      detail: `could not assume role ${error.roleArn}: ${detail(error.cause)}`,
       reason: `could not assume role ${error.roleArn} to read ${what}: ${detail(error.cause)}. Check that the role trusts the lookup's function role${spec.externalId ? ' and expects this external ID' : ''}.`,
     };
   }
@@ -66,7 +82,9 @@ export function classifyError(error: unknown, spec: LookupSpec): Failure {
       if (isTransient(error)) {
         return {
           kind: 'transient',
-          reason: `Customer Profiles did not answer GetEventStream for ${what} after ${attempts(error)}: ${detail(error)}. Retry the deployment later, or set waitTimeout to keep trying.`,
+          throttled: isThrottle(error),
+          detail: detail(error),
+          reason: `Customer Profiles did not answer GetEventStream for ${what}: ${detail(error)}. Retry the deployment later.`,
         };
       }
       return {
@@ -74,6 +92,33 @@ export function classifyError(error: unknown, spec: LookupSpec): Failure {
         reason: `GetEventStream failed for ${what}: ${detail(error)}. Check the function's credentials and network access to Customer Profiles.`,
       };
   }
+}
+
+/**
+ * The Reason of a lookup that retried throttling, 5xx or timeouts until its budget ran short: how
+ * often, over how long, the last error, and what to do.
+ */
+export function retriesReason(spec: LookupSpec, stats: RetryStats, plan: StormPlan): string {
+  const over = `over ${Math.round(stats.overMs / 1000)}s`;
+  const last = stats.lastError ? `; the last: ${stats.lastError}` : '';
+  const others = stats.transientErrors - stats.throttles;
+  if (stats.throttles > 0) {
+    const also = others > 0 ? ` (and ${others} other transient errors)` : '';
+    return (
+      `Customer Profiles throttled GetEventStream for ${subject(spec)} ${stats.throttles} times${also} ${over}${last}. ` +
+      `The account's GetEventStream rate in ${spec.region} is shared by every stack and tool; this stack's ${plan.lookups} lookups were sized for ` +
+      `${plan.rate.requestsPerSecond} calls/s (burst ${plan.rate.burst}). Retry the deployment when fewer calls compete, split the lookups over ` +
+      `more stacks, or ask for a higher Customer Profiles quota and set the context value ${API_RATE_CONTEXT_KEY} to it.`
+    );
+  }
+  return (
+    `Customer Profiles did not answer GetEventStream for ${subject(spec)}: ${stats.transientErrors} transient errors ${over}${last}. ` +
+    "Check the service's health in that region and the function's network access to it, then retry the deployment."
+  );
+}
+
+function isThrottle(error: unknown): boolean {
+  return errorName(error) === 'ThrottlingException' || httpStatus(error) === 429;
 }
 
 function isTransient(error: unknown): boolean {
@@ -94,11 +139,6 @@ function errorName(error: unknown): string {
 function httpStatus(error: unknown): number | undefined {
   const status = (error as { $metadata?: { httpStatusCode?: unknown } } | undefined)?.$metadata?.httpStatusCode;
   return typeof status === 'number' ? status : undefined;
-}
-
-function attempts(error: unknown): string {
-  const count = (error as { $metadata?: { attempts?: unknown } } | undefined)?.$metadata?.attempts;
-  return typeof count === 'number' ? `${count} attempts` : 'retries';
 }
 
 /** `Name: message`, bounded in length (service messages can be long). */

@@ -26,6 +26,17 @@ export const HANDLER_TIMING = {
   /** Backoff between checks while waiting for requirements: 1 s, doubling, at most 30 s. */
   waitBackoffFirstMs: 1_000,
   waitBackoffMaxMs: 30_000,
+  /**
+   * Retries of throttling, 5xx and timeouts (the SDK itself makes one attempt): capped full-jitter
+   * exponential backoff, a uniform random delay below `min(max, base * 2^(n-1))` for the n-th retry,
+   * but at least `min` so that a retry loop always advances; retried until the lookup's budget
+   * (src/budget.ts) runs short.
+   */
+  retryBackoffBaseMs: 250,
+  retryBackoffMaxMs: 5_000,
+  retryBackoffMinMs: 50,
+  /** Time kept back from the lookup's budget for a last call that hangs until its SDK request timeout. */
+  retryHeadroomMs: 8_000,
   /** How long a rollback Update keeps retrying throttling and 5xx before it answers with what it has. */
   rollbackRetryMs: 15_000,
   /** How long the time guard waits for DescribeStacks when an Update gives up before it could ask. */

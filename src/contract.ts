@@ -55,7 +55,7 @@ export type LookupAttributes = Record<AttributeName, string>;
 
 /** Timing budget shared by the construct (which sizes timeouts) and the handler (which obeys them). */
 export const TIMING = {
-  /** Longest a single check may take, SDK retries included. */
+  /** Longest a single check may take, its retries included (the stack's storm comes on top: src/budget.ts). */
   checkBudgetSeconds: 30,
   /** Extra Lambda time above the longest wait + check, so Lambda never cuts a lookup short. */
   functionMarginSeconds: 30,

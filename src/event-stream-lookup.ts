@@ -1,7 +1,8 @@
-import { CfnResource, CustomResource, Duration, Stack } from 'aws-cdk-lib';
+import { CfnResource, CustomResource, Duration, Lazy, Stack } from 'aws-cdk-lib';
 import * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import { Construct } from 'constructs';
-import { AttributeName, LookupProperties, REFRESH_CONTEXT_KEY, RESOURCE_TYPE, TIMING } from './contract';
+import { API_RATE_CONTEXT_KEY, serviceTimeoutSeconds } from './budget';
+import { AttributeName, LookupProperties, REFRESH_CONTEXT_KEY, RESOURCE_TYPE } from './contract';
 import { IEventStreamAttributes } from './event-stream-attributes';
 import { EventStreamLookupProvider } from './provider';
 import { lookUpAtSynthTime } from './synth-time-lookup';
@@ -153,6 +154,14 @@ export class EventStreamLookup extends Construct implements IEventStreamAttribut
   public static readonly REFRESH_CONTEXT_KEY: string = REFRESH_CONTEXT_KEY;
 
   /**
+   * Context key that replaces the GetEventStream rate the timeouts are sized for: `cdk-event-stream-lookup:api-rate`.
+   *
+   * A string `"REQUESTS_PER_SECOND/BURST"`; unset, the documented default of `"5/10"` is planned for.
+   * Set it when the account's quota was raised.
+   */
+  public static readonly API_RATE_CONTEXT_KEY: string = API_RATE_CONTEXT_KEY;
+
+  /**
    * Looks up an existing event stream at synth time, through the CDK CLI's Cloud Control context provider.
    *
    * The CLI reads the stream once (Cloud Control `GetResource` of `AWS::CustomerProfiles::EventStream`)
@@ -240,13 +249,14 @@ export class EventStreamLookup extends Construct implements IEventStreamAttribut
       resourceType: RESOURCE_TYPE,
       serviceToken: provider.serviceToken,
       properties: withoutUndefined(properties),
-      serviceTimeout: Duration.seconds(waitSeconds + TIMING.checkBudgetSeconds + TIMING.serviceMarginSeconds),
     });
+    // Sized for every lookup of the stack at the planned rate, so known only at synth (src/budget.ts).
+    const cfn = this.resource.node.defaultChild as CfnResource;
+    cfn.addPropertyOverride('ServiceTimeout', Lazy.string({ produce: () => String(serviceTimeoutSeconds(waitSeconds, provider._stormPlan())) }));
     // Delete must still find the permissions (and the log stream) in place.
     this.resource.node.addDependency(provider.permissions);
     // `Delete` is CloudFormation's default for both policies: rendering them only costs template
     // bytes (55 per lookup, a tenth of a lookup's share of the template at hundreds of lookups).
-    const cfn = this.resource.node.defaultChild as CfnResource;
     cfn.cfnOptions.deletionPolicy = undefined;
     cfn.cfnOptions.updateReplacePolicy = undefined;
 

@@ -1,13 +1,14 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { ArnFormat, Duration, Lazy, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, ArnFormat, Duration, Lazy, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct, IConstruct, IDependable } from 'constructs';
 import { acknowledge, COMPLIANCE_RULES, ComplianceRule, findingIds } from './acknowledgements';
-import { REFRESH_CONTEXT_KEY, TIMING } from './contract';
+import { API_RATE_CONTEXT_KEY, budgetWarning, functionTimeoutSeconds, parseApiRate, renderStormPlan, STORM_PLAN_ENV, StormPlan } from './budget';
+import { REFRESH_CONTEXT_KEY } from './contract';
 import { ArnFactory, estimateLength, planResources, ResourcePlan, StreamTarget } from './permissions';
 import { EventStreamLookupProviderProps } from './provider-props';
 
@@ -128,6 +129,9 @@ export class EventStreamLookupProvider extends Construct {
       role: iam.Role.fromRoleArn(this, 'HandlerRole', this.providerRole.roleArn, { mutable: false }),
       logGroup: this.ownLogGroup,
     });
+    // How many lookups may call at once, and the planned rate: the handler spreads its first call
+    // and bounds its retries with them (src/budget.ts).
+    this.function.addEnvironment(STORM_PLAN_ENV, Lazy.string({ produce: () => renderStormPlan(this._stormPlan()) }));
 
     const policy = new iam.CfnPolicy(this, 'Policy', {
       policyName: 'EventStreamLookup',
@@ -146,6 +150,10 @@ export class EventStreamLookupProvider extends Construct {
       validate: () => {
         this.acknowledgePatterns(policy);
         this.acknowledgeCompliance(policy);
+        const warning = budgetWarning(this.longestWait(), this._stormPlan());
+        if (warning) {
+          Annotations.of(Stack.of(this)).addWarningV2('cdk-event-stream-lookup:budget', warning);
+        }
         return [];
       },
     });
@@ -215,10 +223,21 @@ export class EventStreamLookupProvider extends Construct {
     return this.refreshTokenValue;
   }
 
-  /** The longest wait plus one check plus a margin: Lambda never cuts a lookup short. */
+  /**
+   * The stack's lookups and the rate planned for them (the context value, else 5/s burst 10).
+   * @internal
+   */
+  public _stormPlan(): StormPlan {
+    return { lookups: this.registrations.length, rate: parseApiRate(this.node.tryGetContext(API_RATE_CONTEXT_KEY)) };
+  }
+
+  /** The longest wait plus the storm plus one check plus a margin, within Lambda's maximum (src/budget.ts). */
   private functionTimeoutSeconds(): number {
-    const longestWait = Math.max(0, ...this.registrations.map((r) => r.waitSeconds));
-    return longestWait + TIMING.checkBudgetSeconds + TIMING.functionMarginSeconds;
+    return functionTimeoutSeconds(this.longestWait(), this._stormPlan());
+  }
+
+  private longestWait(): number {
+    return Math.max(0, ...this.registrations.map((r) => r.waitSeconds));
   }
 
   /**

@@ -120,7 +120,7 @@ test('bad request', async () => {
   expect(step(report, 'Create').reason).toContain('Customer Profiles rejected the request');
 });
 
-test('throttled, then success: the SDK retries within the same invocation', async () => {
+test('throttled, then success: retried with backoff within the same invocation', async () => {
   env.profiles.script(DOMAIN, 'throttled', { kind: 'error', type: 'ThrottlingException' }, { kind: 'error', type: 'ThrottlingException' });
   const report = await run('Throttled', { lastPhase: 'Create' });
   expect(step(report, 'Create').status).toBe('SUCCESS');

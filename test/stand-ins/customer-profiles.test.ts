@@ -89,6 +89,45 @@ describe('parsed by the real SDK client', () => {
     expect(output.$metadata.attempts).toBe(3);
   });
 
+  test('the account-wide rate limit: burst at once, then the refill rate; beyond, 429 ThrottlingException as the service answers it', async () => {
+    let now = 0;
+    standIn.rateLimit({ requestsPerSecond: 2, burst: 3 }, () => now);
+    try {
+      const before = standIn.requests.length;
+      // Any stream, any domain: one bucket for the account. A missing stream takes a token too.
+      const results = await Promise.all([get(), get(client(), 'retail-profiles', 'nope'), get(), get()].map((p) => p.then(() => 'ok', (e) => e)));
+      expect(results.slice(0, 3).map((r) => (r === 'ok' ? r : r.name))).toEqual(['ok', 'ResourceNotFoundException', 'ok']);
+      const throttled = results[3];
+      expect(throttled).toBeInstanceOf(ThrottlingException);
+      expect(throttled).toMatchObject({ name: 'ThrottlingException', message: 'Rate exceeded', $fault: 'client', $metadata: { httpStatusCode: 429 } });
+      // The SDK's own retry strategy retries it (as it does the service's).
+      await expect(get(client({ maxAttempts: 2 }))).rejects.toMatchObject({ name: 'ThrottlingException', $metadata: { attempts: 2 } });
+      now += 499; // not yet a whole token
+      await expect(get()).rejects.toBeInstanceOf(ThrottlingException);
+      now += 1; // one token at 2/s
+      await expect(get()).resolves.toMatchObject({ State: 'STOPPED' });
+      now += 60_000; // refills to the burst, no further
+      const refilled = await Promise.all([get(), get(), get(), get()].map((p) => p.then(() => 'ok', (e) => e.name)));
+      expect(refilled).toEqual(['ok', 'ok', 'ok', 'ThrottlingException']);
+      expect(standIn.requests.slice(before).filter((r) => r.throttled)).toHaveLength(5);
+      expect(standIn.throttledRequests).toBeGreaterThanOrEqual(3);
+    } finally {
+      standIn.rateLimit(undefined);
+    }
+    await expect(get()).resolves.toMatchObject({ State: 'STOPPED' });
+  });
+
+  test('a throttled request leaves the stream\'s script alone', async () => {
+    standIn.rateLimit({ requestsPerSecond: 1, burst: 1 }, () => 0);
+    standIn.script('retail-profiles', 'returns', { kind: 'error', type: 'AccessDeniedException' });
+    try {
+      await expect(get()).rejects.toBeInstanceOf(AccessDeniedException);
+      await expect(get()).rejects.toBeInstanceOf(ThrottlingException);
+    } finally {
+      standIn.rateLimit(undefined);
+    }
+  });
+
   test('a delayed answer arrives after an immediate one; a hanging one never does', async () => {
     standIn.script('retail-profiles', 'returns', { kind: 'delay', ms: 300, then: { kind: 'stored' } });
     const order: string[] = [];

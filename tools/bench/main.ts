@@ -2,7 +2,10 @@ import { execFile } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { Kind, LIMITS, measure, synthScale, TemplateFigures } from './scale';
+import { Kind, LIMITS, lookupTarget, measure, synthScale, TemplateFigures } from './scale';
+import { DOCUMENTED_RATE } from '../../src/budget';
+import { LambdaPool } from '../rehearsal/lambda-pool';
+import { describeStorm, rehearseStorm } from '../rehearsal/storm';
 import { CustomerProfilesStandIn } from '../stand-ins/customer-profiles';
 import { ResponseReceiver } from '../stand-ins/response-receiver';
 import { TEST_CREDENTIALS } from '../stand-ins/sigv4';
@@ -19,6 +22,8 @@ const SIZES = [1, 10, 100, 400];
 const SYNTH_RUNS = Number(process.env.BENCH_SYNTH_RUNS ?? 3);
 const COLD_RUNS = Number(process.env.BENCH_COLD_RUNS ?? 9);
 const KINDS: Kind[] = ['EventStreamLookup', 'AwsCustomResource'];
+/** The storm: this many lookups at once, at the documented rate (5/s, burst 10). */
+const STORM_LOOKUPS = Number(process.env.BENCH_STORM_LOOKUPS ?? 400);
 
 const HANDLERS: Record<Kind, string> = {
   EventStreamLookup: path.join(ROOT, 'assets', 'lambda', 'index', 'index.js'),
@@ -170,6 +175,125 @@ async function coldRows(): Promise<ColdRow[]> {
   }));
 }
 
+interface StormRow {
+  readonly kind: Kind;
+  readonly lookups: number;
+  readonly requestsPerSecond: number;
+  readonly burst: number;
+  /** Concurrent executions allowed; undefined: as many as lookups. */
+  readonly concurrency?: number;
+  readonly successes: number;
+  readonly wallSeconds: number;
+  readonly idealSeconds: number;
+  readonly apiCalls: number;
+  readonly throttled: number;
+  readonly callsPerSuccess: number;
+}
+
+/**
+ * AwsCustomResource's handler under the same storm: one lookup per Create event, all at once, each in
+ * an execution environment of the same pool (initialized first), against the same rate limit.
+ */
+async function awsCustomResourceStorm(lookups: number, concurrency?: number): Promise<StormRow> {
+  const standIn = await CustomerProfilesStandIn.start();
+  const receiver = await ResponseReceiver.start({ tls: true });
+  const pool = new LambdaPool({ concurrency });
+  try {
+    for (let i = 0; i < lookups; i++) {
+      const t = lookupTarget(i, 1);
+      standIn.putStream(t.domainName, t.eventStreamName, {
+        createdAt: new Date('2026-01-15T10:00:00Z'),
+        state: 'RUNNING',
+        destination: { uri: `arn:aws:kinesis:us-east-1:123456789012:stream/${t.eventStreamName}`, status: 'HEALTHY' },
+      });
+    }
+    const fn = {
+      functionName: 'AwsCustomResource',
+      codeDirectory: path.dirname(HANDLERS.AwsCustomResource),
+      handler: 'index.handler',
+      timeoutSeconds: 120, // AwsCustomResource's default
+      memorySize: 512,
+      runtime: 'nodejs22.x',
+      environment: { NODE_OPTIONS: `--require ${path.join(__dirname, 'https-port.js')}`, BENCH_RECEIVER_PORT: new URL(receiver.issueUrl()).port },
+    };
+    const runtime = {
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: TEST_CREDENTIALS.secretAccessKey,
+      AWS_SESSION_TOKEN: TEST_CREDENTIALS.sessionToken!,
+      AWS_ENDPOINT_URL_CUSTOMER_PROFILES: standIn.endpoint,
+      NODE_EXTRA_CA_CERTS: receiver.caFile,
+    };
+    await pool.prewarm(fn, runtime, Math.min(lookups, concurrency ?? Infinity));
+    standIn.rateLimit(DOCUMENTED_RATE);
+    const started = Date.now();
+    const urls = await Promise.all(
+      Array.from({ length: lookups }, async (_, i) => {
+        const url = receiver.issueUrl();
+        const t = lookupTarget(i, 1);
+        const call = { service: 'CustomerProfiles', action: 'getEventStream', parameters: { DomainName: t.domainName, EventStreamName: t.eventStreamName }, physicalResourceId: { id: `${t.domainName}/${t.eventStreamName}` } };
+        const event = { ...createEvent('AwsCustomResource', url), LogicalResourceId: `Lookup${i}`, ResourceProperties: { ServiceToken: 'arn', Create: JSON.stringify(call), InstallLatestAwsSdk: 'false' } };
+        await pool.invoke(fn, event, runtime);
+        return url;
+      }),
+    );
+    const wallSeconds = (Date.now() - started) / 1000;
+    const successes = urls.filter((url) => receiver.responsesFor(url).length === 1 && receiver.responsesFor(url)[0].json.Status === 'SUCCESS').length;
+    return {
+      kind: 'AwsCustomResource',
+      lookups,
+      requestsPerSecond: DOCUMENTED_RATE.requestsPerSecond,
+      burst: DOCUMENTED_RATE.burst,
+      concurrency,
+      successes,
+      wallSeconds,
+      idealSeconds: Math.max(0, lookups - DOCUMENTED_RATE.burst) / DOCUMENTED_RATE.requestsPerSecond,
+      apiCalls: standIn.requests.length,
+      throttled: standIn.throttledRequests,
+      callsPerSuccess: standIn.requests.length / Math.max(1, successes),
+    };
+  } finally {
+    pool.close();
+    await receiver.stop();
+    await standIn.stop();
+  }
+}
+
+async function stormRows(): Promise<StormRow[]> {
+  const rows: StormRow[] = [];
+  for (const concurrency of [undefined, 10]) {
+    const r = await rehearseStorm({ lookups: STORM_LOOKUPS, rate: DOCUMENTED_RATE, concurrency });
+    process.stderr.write(`storm EventStreamLookup: ${describeStorm(r)}\n`);
+    rows.push({
+      kind: 'EventStreamLookup',
+      lookups: r.lookups,
+      requestsPerSecond: r.rate.requestsPerSecond,
+      burst: r.rate.burst,
+      concurrency,
+      successes: r.successes,
+      wallSeconds: r.wallSeconds,
+      idealSeconds: r.idealSeconds,
+      apiCalls: r.apiCalls,
+      throttled: r.throttled,
+      callsPerSuccess: r.callsPerSuccess,
+    });
+    const theirs = await awsCustomResourceStorm(STORM_LOOKUPS, concurrency);
+    process.stderr.write(`storm AwsCustomResource${concurrency ? ` (${concurrency} concurrent)` : ''}: ${theirs.successes}/${theirs.lookups} SUCCESS in ${theirs.wallSeconds.toFixed(1)} s\n`);
+    rows.push(theirs);
+  }
+  return rows;
+}
+
+function stormMarkdown(rows: StormRow[]): string {
+  return [
+    '| construct | lookups N | rate | burst | concurrent executions | SUCCESS | wall time | ideal (N - burst) / rate | API calls per SUCCESS (throttled) |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
+    ...rows.map((r) =>
+      `| ${r.kind} | ${r.lookups} | ${r.requestsPerSecond}/s | ${r.burst} | ${r.concurrency ?? r.lookups} | ${r.successes} of ${r.lookups} | ${r.wallSeconds.toFixed(1)} s | ${r.idealSeconds.toFixed(1)} s | ` +
+      `${Number.isFinite(r.callsPerSuccess) ? r.callsPerSuccess.toFixed(2) : '-'} (${r.throttled} throttled) |`),
+  ].join('\n');
+}
+
 const yes = (ok: boolean) => (ok ? 'yes' : '**no**');
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
 
@@ -198,16 +322,16 @@ function markdown(templates: TemplateRow[], cold: ColdRow[]): string {
   return lines.join('\n');
 }
 
-/** Replaces the README's table between its bench markers. */
-function updateReadme(table: string): void {
+/** Replaces the README's table between its bench markers (`<!-- NAME:start -->`, `<!-- NAME:end -->`). */
+function updateReadme(table: string, name = 'bench'): void {
   const file = path.join(ROOT, 'README.md');
   const readme = fs.readFileSync(file, 'utf8');
-  const start = '<!-- bench:start -->';
-  const end = '<!-- bench:end -->';
+  const start = `<!-- ${name}:start -->`;
+  const end = `<!-- ${name}:end -->`;
   const from = readme.indexOf(start);
   const to = readme.indexOf(end);
   if (from < 0 || to < from) {
-    process.stderr.write('README.md has no bench markers; not updated\n');
+    process.stderr.write(`README.md has no ${name} markers; not updated\n`);
     return;
   }
   fs.writeFileSync(file, `${readme.slice(0, from + start.length)}\n${table}\n${readme.slice(to)}`);
@@ -215,9 +339,16 @@ function updateReadme(table: string): void {
 
 async function main(): Promise<void> {
   const started = Date.now();
+  if (process.env.BENCH_STORM_ONLY === '1') {
+    // A quick look at the storm alone (for example BENCH_STORM_LOOKUPS=60); writes nothing.
+    console.log(stormMarkdown(await stormRows()));
+    return;
+  }
   const templates = templateRows();
   const cold = await coldRows();
   const table = markdown(templates, cold);
+  const storms = await stormRows();
+  const stormTable = stormMarkdown(storms);
   const results = {
     node: process.version,
     cpus: os.cpus().length,
@@ -227,12 +358,15 @@ async function main(): Promise<void> {
     templates,
     coldPath: cold,
     coldPathRatio: cold[0].medianMillis / cold[1].medianMillis,
+    storms,
   };
   fs.writeFileSync(path.join(__dirname, 'results.json'), `${JSON.stringify(results, undefined, 2)}\n`);
   if (process.env.BENCH_NO_README !== '1') {
     updateReadme(table);
+    updateReadme(stormTable, 'bench-storm');
   }
   console.log(table);
+  console.log(`\n${stormTable}`);
   console.log(`\n(${((Date.now() - started) / 1000).toFixed(0)} s; figures in tools/bench/results.json)`);
 }
 

@@ -48,6 +48,7 @@ export function functionSpec(stack: CloudFormationStackArtifact, logicalId: stri
     memorySize: Number(p.MemorySize ?? 128),
     runtime: p.Runtime,
     environment: resolveValue(p.Environment?.Variables ?? {}),
+    ...(p.ReservedConcurrentExecutions !== undefined ? { reservedConcurrency: Number(resolveValue(p.ReservedConcurrentExecutions)) } : {}),
   };
 }
 

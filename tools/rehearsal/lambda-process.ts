@@ -18,6 +18,8 @@ export interface LambdaFunctionSpec {
   readonly memorySize: number;
   readonly runtime: string;
   readonly environment: Record<string, string>;
+  /** The function's reserved concurrency: at most this many of its invocations run at once (a pool enforces it). */
+  readonly reservedConcurrency?: number;
 }
 
 /** How one invocation ended. */
@@ -25,6 +27,24 @@ export interface InvocationResult {
   readonly outcome: 'settled' | 'rejected' | 'timed out' | 'crashed';
   readonly durationMs: number;
   readonly logs: string[];
+}
+
+/** The environment Lambda gives the function's process: the runtime's variables, then the function's own. */
+export function lambdaEnvironment(fn: LambdaFunctionSpec, runtimeEnvironment: Record<string, string>): Record<string, string> {
+  return {
+    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    TZ: ':UTC',
+    LANG: 'en_US.UTF-8',
+    LAMBDA_TASK_ROOT: fn.codeDirectory,
+    _HANDLER: fn.handler,
+    AWS_EXECUTION_ENV: `AWS_Lambda_${fn.runtime}`,
+    AWS_LAMBDA_FUNCTION_NAME: fn.functionName,
+    AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
+    AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(fn.memorySize),
+    AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${fn.functionName}`,
+    ...runtimeEnvironment,
+    ...fn.environment,
+  };
 }
 
 // The runtime's side: load the handler, count the remaining time down, exit when the handler settles.
@@ -57,22 +77,7 @@ process.stdin.on('end', async () => {
 export function invokeLambda(fn: LambdaFunctionSpec, event: unknown, runtimeEnvironment: Record<string, string>): Promise<InvocationResult> {
   const timeoutMs = fn.timeoutSeconds * 1000;
   const requestId = `rehearsal-${process.hrtime.bigint()}`;
-  const env = {
-    PATH: process.env.PATH ?? '/usr/bin:/bin',
-    TZ: ':UTC',
-    LANG: 'en_US.UTF-8',
-    LAMBDA_TASK_ROOT: fn.codeDirectory,
-    _HANDLER: fn.handler,
-    AWS_EXECUTION_ENV: `AWS_Lambda_${fn.runtime}`,
-    AWS_LAMBDA_FUNCTION_NAME: fn.functionName,
-    AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
-    AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(fn.memorySize),
-    AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${fn.functionName}`,
-    ...runtimeEnvironment,
-    ...fn.environment,
-    REHEARSAL_TIMEOUT_MS: String(timeoutMs),
-    REHEARSAL_REQUEST_ID: requestId,
-  };
+  const env = { ...lambdaEnvironment(fn, runtimeEnvironment), REHEARSAL_TIMEOUT_MS: String(timeoutMs), REHEARSAL_REQUEST_ID: requestId };
   const started = Date.now();
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ['-e', BOOTSTRAP], { cwd: fn.codeDirectory, env, stdio: ['pipe', 'pipe', 'pipe'] });

@@ -3,6 +3,7 @@ import type { CloudAssembly, CloudFormationStackArtifact } from 'aws-cdk-lib/cx-
 import { findLookups, functionSpec, LookupResource } from './assembly';
 import { RehearsalEnvironment } from './environment';
 import { resolve, ResolutionScope } from './intrinsics';
+import { LambdaPool } from './lambda-pool';
 import { invokeLambda } from './lambda-process';
 import { RESOURCE_TYPE } from '../../src/contract';
 
@@ -37,6 +38,11 @@ export interface RehearsalOptions {
   readonly lastPhase?: RequestType;
   /** Rehearse only these stacks (by name). */
   readonly stacks?: string[];
+  /**
+   * Run invocations in this pool of warm environments (with its concurrency limit, and each
+   * function's reserved concurrency) instead of a fresh process each.
+   */
+  readonly pool?: LambdaPool;
 }
 
 /** One event, as CloudFormation would record it. */
@@ -56,6 +62,13 @@ export interface StepReport {
   readonly responses: number;
   readonly bodyBytes?: number;
   readonly durationMs: number;
+  /** Time the invocation waited for a free execution (pool only), and whether it ran in a warm one. */
+  readonly queuedMs: number;
+  readonly warm: boolean;
+  /** From CloudFormation's invocation to the invocation's end: what the lookup's ServiceTimeout bounds. */
+  readonly elapsedMs: number;
+  /** The lookup's ServiceTimeout, as the template gives it. */
+  readonly serviceTimeoutSeconds?: number;
   readonly invocation: 'settled' | 'rejected' | 'timed out' | 'crashed';
   readonly logs: string[];
   readonly event: Record<string, unknown>;
@@ -134,7 +147,11 @@ export async function rehearse(assembly: CloudAssembly, env: RehearsalEnvironmen
       ...(previous ? { PhysicalResourceId: previous.physicalResourceId } : {}),
       ...(requestType === 'Update' && previous ? { OldResourceProperties: previous.properties } : {}),
     };
-    const invocation = await invokeLambda({ ...fn, timeoutSeconds }, event, env.runtimeVariables());
+    const dispatchedAt = Date.now();
+    const invocation = options.pool
+      ? await options.pool.invoke({ ...fn, timeoutSeconds }, event, env.runtimeVariables())
+      : { ...(await invokeLambda({ ...fn, timeoutSeconds }, event, env.runtimeVariables())), queuedMs: 0, warm: false };
+    const elapsedMs = Date.now() - dispatchedAt;
     const received = env.receiver.responsesFor(responseUrl);
     const verdict = judge(event, received.map((r) => r.body));
     const step: StepReport = {
@@ -146,6 +163,10 @@ export async function rehearse(assembly: CloudAssembly, env: RehearsalEnvironmen
       ...verdict,
       responses: received.length,
       durationMs: invocation.durationMs,
+      queuedMs: invocation.queuedMs,
+      warm: invocation.warm,
+      elapsedMs,
+      ...(properties.ServiceTimeout !== undefined ? { serviceTimeoutSeconds: Number(properties.ServiceTimeout) } : {}),
       invocation: invocation.outcome,
       logs: invocation.logs,
       event,

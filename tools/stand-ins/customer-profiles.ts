@@ -8,7 +8,8 @@ import { StandInCredentials, TEST_CREDENTIALS, verifySigV4 } from './sigv4';
  * `GET /domains/{DomainName}/event-streams/{EventStreamName}`, epoch-second timestamps, the error
  * type in `x-amzn-errortype`, the operation's five errors with their status codes, and SigV4
  * signatures checked for the `profile` signing name. Per stream, answers can be scripted: a
- * sequence of answers, delays, and requests that never get an answer.
+ * sequence of answers, delays, and requests that never get an answer. An account-wide token bucket
+ * (`rateLimit`) answers ThrottlingException (429) beyond a rate and a burst, as the service does.
  */
 
 /** The five errors GetEventStream declares, with the status codes the service model gives them. */
@@ -57,9 +58,19 @@ export interface RecordedRequest {
   readonly domainName?: string;
   readonly eventStreamName?: string;
   readonly signingProblem?: string;
+  /** Refused by the account's rate limit (429 ThrottlingException). */
+  readonly throttled?: boolean;
   /** Access key that signed the request. */
   readonly accessKeyId?: string;
   readonly userAgent?: string;
+  /** When it arrived (ms since the epoch). */
+  readonly receivedAt?: number;
+}
+
+/** An account's rate limit for GetEventStream: a bucket of `burst` tokens refilled at `requestsPerSecond`. */
+export interface RateLimit {
+  readonly requestsPerSecond: number;
+  readonly burst: number;
 }
 
 const ROUTE = /^\/domains\/([^/]+)\/event-streams\/([^/]+)$/;
@@ -78,6 +89,7 @@ export class CustomerProfilesStandIn {
   private readonly scripts = new Map<string, ScriptedAnswer[]>();
   private readonly hanging = new Set<http.ServerResponse>();
   private readonly credentials: StandInCredentials[];
+  private bucket?: { limit: RateLimit; tokens: number; at: number; now: () => number };
 
   private constructor(public readonly region: string, credentials: StandInCredentials, public readonly account: string) {
     this.credentials = [credentials];
@@ -93,6 +105,21 @@ export class CustomerProfilesStandIn {
   public trust(credentials: StandInCredentials): this {
     this.credentials.push(credentials);
     return this;
+  }
+
+  /**
+   * Limits every GetEventStream of the account (all domains, streams and callers) to a token bucket:
+   * `burst` calls at once, refilled at `requestsPerSecond`; a call without a token gets 429
+   * ThrottlingException and takes none. `undefined` lifts the limit. `now` (ms) is for tests.
+   */
+  public rateLimit(limit: RateLimit | undefined, now: () => number = () => performance.now()): this {
+    this.bucket = limit && { limit, tokens: limit.burst, at: now(), now };
+    return this;
+  }
+
+  /** Requests the rate limit refused. */
+  public get throttledRequests(): number {
+    return this.requests.filter((r) => r.throttled).length;
   }
 
   /** Creates an empty domain. */
@@ -144,14 +171,17 @@ export class CustomerProfilesStandIn {
     const domainName = route ? decodeURIComponent(route[1]) : undefined;
     const eventStreamName = route ? decodeURIComponent(route[2]) : undefined;
     const problem = await verifySigV4(req, body, { credentials: this.credentials, service: 'profile', region: this.region });
+    const throttled = !problem && route !== null && req.method === 'GET' && !this.takeToken();
     this.requests.push({
       method: req.method ?? '',
       path,
       domainName,
       eventStreamName,
       signingProblem: problem?.type,
+      ...(throttled ? { throttled } : {}),
       accessKeyId: /Credential=([^/]+)\//.exec(String(req.headers.authorization ?? ''))?.[1],
       userAgent: req.headers['user-agent'],
+      receivedAt: Date.now(),
     });
     if (problem) {
       return this.sendError(res, problem.type, 403, problem.message);
@@ -159,9 +189,28 @@ export class CustomerProfilesStandIn {
     if (!route || req.method !== 'GET') {
       return this.sendError(res, 'UnknownOperationException', 404, `No operation for ${req.method} ${path}`);
     }
+    if (throttled) {
+      return this.sendError(res, 'ThrottlingException', ERROR_STATUS.ThrottlingException, 'Rate exceeded');
+    }
     const script = this.scripts.get(key(domainName!, eventStreamName!));
     const answer = script?.shift() ?? { kind: 'stored' };
     await this.answer(res, answer, domainName!, eventStreamName!);
+  }
+
+  /** Takes a token from the account's bucket, refilled for the time since the last call; false when empty. */
+  private takeToken(): boolean {
+    const bucket = this.bucket;
+    if (!bucket) {
+      return true;
+    }
+    const now = bucket.now();
+    bucket.tokens = Math.min(bucket.limit.burst, bucket.tokens + ((now - bucket.at) / 1000) * bucket.limit.requestsPerSecond);
+    bucket.at = now;
+    if (bucket.tokens < 1) {
+      return false;
+    }
+    bucket.tokens -= 1;
+    return true;
   }
 
   private async answer(res: http.ServerResponse, answer: ScriptedAnswer, domainName: string, eventStreamName: string): Promise<void> {

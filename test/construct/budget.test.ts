@@ -1,0 +1,107 @@
+import { Duration } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import { EventStreamLookup } from '../../src';
+import * as budget from '../../src/budget';
+import { testApp, testStack } from '../fixtures/stacks';
+
+/**
+ * Budgets sized for the stack: the function's timeout and each lookup's ServiceTimeout grow with the
+ * number of lookups at the planned rate (5/s, burst 10 unless the context says otherwise).
+ */
+
+const TYPE = 'Custom::EventStreamLookup';
+const plan = (lookups: number, requestsPerSecond = 5, burst = 10): budget.StormPlan => ({ lookups, rate: { requestsPerSecond, burst } });
+
+function stackOf(lookups: number, options: { context?: Record<string, string>; waitTimeout?: Duration } = {}) {
+  const stack = testStack(testApp(options.context));
+  for (let i = 0; i < lookups; i++) {
+    new EventStreamLookup(stack, `L${i}`, { domainName: 'd', eventStreamName: `s${i}`, waitTimeout: i === 0 ? options.waitTimeout : undefined });
+  }
+  return stack;
+}
+
+describe('the formula', () => {
+  test('storm: (N - burst) / rate, rounded up, 0 while the burst covers the stack', () => {
+    expect([1, 10, 11, 100, 400].map((n) => budget.stormSeconds(plan(n)))).toEqual([0, 0, 1, 18, 78]);
+    expect(budget.stormSeconds(plan(400, 50))).toBe(8);
+  });
+
+  test('function timeout: longest wait + storm + check (30 s) + margin (30 s), at most 900 s', () => {
+    expect(budget.functionTimeoutSeconds(0, plan(1))).toBe(60);
+    expect(budget.functionTimeoutSeconds(0, plan(400))).toBe(78 + 60);
+    expect(budget.functionTimeoutSeconds(300, plan(400))).toBe(300 + 78 + 60);
+    expect(budget.functionTimeoutSeconds(840, plan(400))).toBe(900);
+  });
+
+  test('ServiceTimeout: queue (beyond 10 lookups: storm + 300 s of Lambda retry interval) + wait + storm + check + margin (60 s)', () => {
+    expect(budget.serviceTimeoutSeconds(0, plan(1))).toBe(90);
+    expect(budget.serviceTimeoutSeconds(0, plan(10))).toBe(90);
+    expect(budget.serviceTimeoutSeconds(0, plan(11))).toBe(1 + 300 + 1 + 30 + 60);
+    expect(budget.serviceTimeoutSeconds(300, plan(400))).toBe(78 + 300 + 300 + 78 + 30 + 60);
+    expect(budget.serviceTimeoutSeconds(840, plan(490, 0.4))).toBe(3600);
+  });
+
+  test('the spread: uniform over the storm', () => {
+    expect(budget.spreadMs(plan(400), 0)).toBe(0);
+    expect(budget.spreadMs(plan(400), 0.5)).toBe(39_000);
+    expect(budget.spreadMs(plan(400), 7)).toBe(78_000);
+    expect(budget.spreadMs(plan(5), 0.9)).toBe(0);
+  });
+
+  test('the plan travels through the environment; anything odd means one lookup at the documented rate', () => {
+    expect(budget.parseStormPlan(budget.renderStormPlan(plan(400, 50, 20)))).toEqual(plan(400, 50, 20));
+    for (const text of [undefined, '', 'nonsense', 'null', '{"lookups":-1,"rate":5,"burst":10}', '{"lookups":3,"rate":"5","burst":10}']) {
+      expect(budget.parseStormPlan(text)).toEqual(plan(1));
+    }
+  });
+
+  test('the rate from the context: "R/B" or an object; nonsense fails the synth', () => {
+    expect(budget.parseApiRate(undefined)).toEqual(budget.DOCUMENTED_RATE);
+    expect(budget.parseApiRate('50/10')).toEqual({ requestsPerSecond: 50, burst: 10 });
+    expect(budget.parseApiRate({ requestsPerSecond: 2.5, burst: 4 })).toEqual({ requestsPerSecond: 2.5, burst: 4 });
+    for (const bad of ['50', '0/10', '5/x', '5/10/1', 7, null]) {
+      expect(() => budget.parseApiRate(bad)).toThrow(/invalid context value cdk-event-stream-lookup:api-rate/);
+    }
+  });
+});
+
+describe('in the template', () => {
+  test('400 lookups: the function waits out the storm and tells the handler the plan', () => {
+    const template = Template.fromStack(stackOf(400));
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Timeout: 138,
+      Environment: { Variables: { EVENT_STREAM_LOOKUP_STORM: '{"lookups":400,"rate":5,"burst":10}' } },
+    });
+    template.hasResourceProperties(TYPE, { EventStreamName: 's1', ServiceTimeout: String(78 + 300 + 78 + 30 + 60) });
+  });
+
+  test('a lone lookup keeps the small budget', () => {
+    const template = Template.fromStack(stackOf(1));
+    template.hasResourceProperties('AWS::Lambda::Function', { Timeout: 60 });
+    template.hasResourceProperties(TYPE, { ServiceTimeout: '90' });
+  });
+
+  test('the planned rate comes from the context', () => {
+    const template = Template.fromStack(stackOf(400, { context: { [EventStreamLookup.API_RATE_CONTEXT_KEY]: '50/10' } }));
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Timeout: 8 + 60,
+      Environment: { Variables: { EVENT_STREAM_LOOKUP_STORM: '{"lookups":400,"rate":50,"burst":10}' } },
+    });
+  });
+
+  test('no warning while the lookups fit Lambda\'s 900 s', () => {
+    const stack = stackOf(400, { waitTimeout: Duration.minutes(10) });
+    Template.fromStack(stack);
+    Annotations.fromStack(stack).hasNoWarning('*', Match.anyValue());
+  });
+
+  test('a warning on the stack when they cannot: what, why and what to do', () => {
+    const stack = stackOf(400, { waitTimeout: Duration.minutes(14) });
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::Lambda::Function', { Timeout: 900 });
+    const warnings = Annotations.fromStack(stack).findWarning('/Consumer', Match.anyValue()).map((w) => w.entry.data);
+    expect(warnings).toEqual([
+      expect.stringMatching(/400 lookups at 5 GetEventStream calls\/s \(burst 10\) need 78s .* waitTimeout of 840s.* 978s, more than Lambda's 900s.*Spread the lookups over more stacks/),
+    ]);
+  });
+});

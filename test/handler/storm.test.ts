@@ -1,0 +1,101 @@
+import { GetEventStreamCommand, InternalServerException, ThrottlingException } from '@aws-sdk/client-customer-profiles';
+import { container, external } from '../../lambda/index';
+import { retryBackoffMs } from '../../lambda/lookup';
+import { ROLLBACK_STATUS } from '../../lambda/rollback';
+import { HANDLER_TIMING } from '../../lambda/timing';
+import { renderStormPlan, STORM_PLAN_ENV } from '../../src/budget';
+import { createEvent, runningStream, STREAM_ARN, updateEvent } from '../fixtures/events';
+import { HandlerHarness } from '../fixtures/harness';
+
+/**
+ * Throttle storms, on the virtual clock: a cold invocation spreads its first call over the storm, a
+ * warm one does not; throttling, 5xx and timeouts are retried with capped full-jitter backoff until
+ * the lookup's budget (wait + storm + one check) runs short, and the Reason then says how often, over
+ * how long, and what to do.
+ */
+
+const h = HandlerHarness.forEachTest();
+const throttle = () => new ThrottlingException({ message: 'Rate exceeded', $metadata: { httpStatusCode: 429, attempts: 1 } });
+/** The function's timeout for 400 lookups at 5/s (src/budget.ts): 78 s of storm + 30 s check + 30 s margin. */
+const TIMEOUT_400_MS = 138_000;
+
+beforeEach(() => {
+  process.env[STORM_PLAN_ENV] = renderStormPlan({ lookups: 400, rate: { requestsPerSecond: 5, burst: 10 } });
+  external.random = () => 0.5;
+  container.invocations = 0;
+});
+afterAll(() => {
+  delete process.env[STORM_PLAN_ENV];
+  external.random = h.original.random;
+});
+
+test('a cold invocation starts at a random point of the storm, (400 - 10) / 5 = 78 s; a warm one at once', async () => {
+  h.profiles.on(GetEventStreamCommand).resolves(runningStream());
+  expect((await h.respond(createEvent(h.newUrl()), TIMEOUT_400_MS)).Status).toBe('SUCCESS');
+  expect(h.sleeps).toEqual([39_000]);
+  h.sleeps = [];
+  expect((await h.respond(createEvent(h.newUrl()), TIMEOUT_400_MS)).Status).toBe('SUCCESS');
+  expect(h.sleeps).toEqual([]);
+});
+
+test('a stack within the burst never waits', async () => {
+  process.env[STORM_PLAN_ENV] = renderStormPlan({ lookups: 10, rate: { requestsPerSecond: 5, burst: 10 } });
+  h.profiles.on(GetEventStreamCommand).resolves(runningStream());
+  expect((await h.respond(createEvent(h.newUrl()))).Status).toBe('SUCCESS');
+  expect(h.sleeps).toEqual([]);
+});
+
+test('throttling is retried with jitter until it clears', async () => {
+  container.invocations = 1; // warm
+  h.profiles.on(GetEventStreamCommand).rejectsOnce(throttle()).rejectsOnce(throttle()).rejectsOnce(throttle()).resolves(runningStream());
+  const response = await h.respond(createEvent(h.newUrl()), TIMEOUT_400_MS);
+  expect(response).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: STREAM_ARN });
+  expect(h.sleeps).toEqual([125, 250, 500]); // half of 250, 500, 1000 ms (random = 0.5)
+});
+
+test('backoff: full jitter below 250 ms doubling, capped at 5 s, never below 50 ms', () => {
+  expect([1, 2, 3, 4, 5, 6, 40].map((n) => retryBackoffMs(n, 0.999999))).toEqual([249, 499, 999, 1999, 3999, 4999, 4999]);
+  expect(retryBackoffMs(3, 0)).toBe(HANDLER_TIMING.retryBackoffMinMs);
+});
+
+test('a storm that never clears: retried for the whole budget, then a Reason with how often, how long and what to do', async () => {
+  h.profiles.on(GetEventStreamCommand).rejects(throttle());
+  const response = await h.respond(createEvent(h.newUrl()), TIMEOUT_400_MS);
+  expect(response.Status).toBe('FAILED');
+  expect(response.Reason).toMatch(
+    /^Customer Profiles throttled GetEventStream for event stream 'orders' in domain 'retail-profiles' \(us-east-1\) (\d+) times over (\d+)s; the last: ThrottlingException: Rate exceeded\. The account's GetEventStream rate in us-east-1 is shared by every stack and tool; this stack's 400 lookups were sized for 5 calls\/s \(burst 10\)\. Retry the deployment when fewer calls compete, split the lookups over more stacks, or ask for a higher Customer Profiles quota and set the context value cdk-event-stream-lookup:api-rate to it\.$/,
+  );
+  const [, times, over] = /(\d+) times over (\d+)s/.exec(response.Reason)!;
+  expect(Number(times)).toBe(h.profiles.calls().length);
+  // Spread (39 s) plus retries: within the budget (78 s + 30 s) less the headroom for a hanging last call.
+  const slept = h.sleeps.reduce((a, b) => a + b, 0);
+  expect(slept).toBeLessThanOrEqual(108_000 - HANDLER_TIMING.retryHeadroomMs);
+  expect(slept).toBeGreaterThan(108_000 - HANDLER_TIMING.retryHeadroomMs - HANDLER_TIMING.retryBackoffMaxMs);
+  expect(Number(over)).toBe(Math.round((slept - 39_000) / 1000));
+});
+
+test('throttling mixed with 5xx is counted apart', async () => {
+  container.invocations = 1;
+  h.profiles.on(GetEventStreamCommand).rejectsOnce(throttle()).rejects(new InternalServerException({ message: 'Internal', $metadata: { httpStatusCode: 500 } }));
+  const response = await h.respond(createEvent(h.newUrl()), TIMEOUT_400_MS);
+  expect(response.Reason).toMatch(/throttled GetEventStream .* 1 times \(and \d+ other transient errors\) over \d+s; the last: InternalServerException: Internal\./);
+});
+
+test('a rollback Update in a storm: spread, then retried only for the rollback budget, and answered SUCCESS', async () => {
+  h.stackStatus(ROLLBACK_STATUS);
+  h.profiles.on(GetEventStreamCommand).rejects(throttle());
+  const failed = createEvent('unused', { RequiredState: 'RUNNING', RefreshToken: 'deployment-2' });
+  const event = updateEvent(h.newUrl(), failed, STREAM_ARN, { RefreshToken: 'deployment-1' });
+  const response = await h.respond(event, TIMEOUT_400_MS);
+  expect(response).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: STREAM_ARN });
+  expect(h.sleeps[0]).toBe(39_000);
+  expect(h.sleeps.slice(1).reduce((a, b) => a + b, 0)).toBe(HANDLER_TIMING.rollbackRetryMs);
+});
+
+test('the time guard names the throttling it saw', async () => {
+  container.invocations = 1;
+  let calls = 0;
+  h.profiles.on(GetEventStreamCommand).callsFake(() => (++calls === 1 ? Promise.reject(throttle()) : new Promise(() => undefined)));
+  const response = await h.respond(createEvent(h.newUrl()), 3_000);
+  expect(response.Reason).toMatch(/^gave up on event stream 'orders' .* \(2 checks, throttled 1 times\); last error: /);
+});
