@@ -142,7 +142,7 @@ function put(url: string, body: string, timeoutMs: number): Promise<number> {
         path: `${target.pathname}${target.search}`,
         method: 'PUT',
         // S3 presigned URLs are signed without a content type; a length is required, chunking is not allowed.
-        headers: { 'content-type': '', 'content-length': Buffer.byteLength(body, 'utf8') },
+        headers: { 'content-type': '', 'content-length': Buffer.byteLength(body) },
         timeout: timeoutMs,
       },
       (response) => {
@@ -153,6 +153,6 @@ function put(url: string, body: string, timeoutMs: number): Promise<number> {
     );
     request.on('timeout', () => request.destroy(new Error(`no answer within ${timeoutMs} ms`)));
     request.on('error', reject);
-    request.end(body, 'utf8');
+    request.end(body); // a string is sent as UTF-8, the encoding Content-Length counts
   });
 }

@@ -1,7 +1,7 @@
 import { CloudFormationStandIn } from '../stand-ins/cloudformation';
 import { CustomerProfilesStandIn } from '../stand-ins/customer-profiles';
 import { ResponseReceiver } from '../stand-ins/response-receiver';
-import { TEST_CREDENTIALS } from '../stand-ins/sigv4';
+import { testIdentityVariables } from '../stand-ins/sigv4';
 import { StsStandIn } from '../stand-ins/sts';
 
 /** The local world a rehearsal runs in: Customer Profiles, STS, CloudFormation and S3 stand-ins, and the account. */
@@ -31,11 +31,7 @@ export class RehearsalEnvironment {
   /** What Lambda's runtime would set, plus the stand-ins' endpoint and certificate. */
   public runtimeVariables(): Record<string, string> {
     return {
-      AWS_REGION: this.region,
-      AWS_DEFAULT_REGION: this.region,
-      AWS_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: TEST_CREDENTIALS.secretAccessKey,
-      AWS_SESSION_TOKEN: TEST_CREDENTIALS.sessionToken!,
+      ...testIdentityVariables(this.region),
       AWS_ENDPOINT_URL_CUSTOMER_PROFILES: this.profiles.endpoint,
       AWS_ENDPOINT_URL_STS: this.sts.endpoint,
       AWS_ENDPOINT_URL_CLOUDFORMATION: this.cloudformation.endpoint,

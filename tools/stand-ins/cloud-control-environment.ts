@@ -1,6 +1,6 @@
 import { CloudControlStandIn } from './cloud-control';
 import { RequestLog } from './request-log';
-import { TEST_CREDENTIALS } from './sigv4';
+import { testIdentityVariables } from './sigv4';
 import { StsStandIn } from './sts';
 
 /**
@@ -36,11 +36,7 @@ export class CloudControlEnvironment {
   /** Environment variables for the CDK CLI: the test identity, its region and the stand-ins' endpoints. */
   public cliVariables(): Record<string, string> {
     return {
-      AWS_REGION: this.region,
-      AWS_DEFAULT_REGION: this.region,
-      AWS_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: TEST_CREDENTIALS.secretAccessKey,
-      AWS_SESSION_TOKEN: TEST_CREDENTIALS.sessionToken!,
+      ...testIdentityVariables(this.region),
       AWS_ENDPOINT_URL_STS: this.sts.endpoint,
       AWS_ENDPOINT_URL_CLOUDCONTROL: this.cloudControl.endpoint,
     };

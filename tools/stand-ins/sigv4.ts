@@ -16,6 +16,17 @@ export const TEST_CREDENTIALS: StandInCredentials = {
   sessionToken: 'stand-in-session-token',
 };
 
+/** The environment that makes an SDK (in the handler or the CDK CLI) sign as the test identity, in `region`. */
+export function testIdentityVariables(region: string): Record<string, string> {
+  return {
+    AWS_REGION: region,
+    AWS_DEFAULT_REGION: region,
+    AWS_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: TEST_CREDENTIALS.secretAccessKey,
+    AWS_SESSION_TOKEN: TEST_CREDENTIALS.sessionToken!,
+  };
+}
+
 /** Why a request's signature was refused, in the service's own words. */
 export interface SignatureProblem {
   readonly type: 'MissingAuthenticationTokenException' | 'UnrecognizedClientException' | 'InvalidSignatureException';
