@@ -3,7 +3,7 @@ import { log, redactEvent } from './log';
 import { Clock, Outcome, Pacing, Progress, RollbackProbe, runLookup } from './lookup';
 import { subject } from './reasons';
 import { Envelope, InvalidRequestError, LookupSpec, parseSpec, readEnvelope } from './request';
-import { CfnResponse, putResponse, renderBody } from './respond';
+import { CfnResponse, httpPut, putResponse, renderBody } from './respond';
 import { checkRollback, rollbackFallback } from './rollback';
 import { HANDLER_TIMING } from './timing';
 import { lookupBudgetSeconds, parseStormPlan, spreadMs, STORM_PLAN_ENV, StormPlan } from '../src/budget';
@@ -19,14 +19,25 @@ export interface LambdaContext {
   getRemainingTimeInMillis(): number;
 }
 
-/** Side effects, replaceable in tests. */
+/** The handler's one source of time: the lookup's waits, the time guard and the response PUT. */
+export interface HandlerClock extends Clock {
+  /** Calls `fn` once `ms` have passed; returns a function that cancels it. */
+  after(ms: number, fn: () => void): () => void;
+}
+
+/** Side effects, replaceable in tests (which run on a virtual clock). */
 export const external = {
   fetch: fetchEventStream,
   stackStatus: describeStackStatus,
+  put: httpPut,
   clock: {
     now: () => Date.now(),
     sleep: (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)),
-  } satisfies Clock,
+    after: (ms: number, fn: () => void) => {
+      const timer = setTimeout(fn, ms);
+      return () => clearTimeout(timer);
+    },
+  } as HandlerClock,
   /** Jitter: the storm spread and the retries' backoff. */
   random: () => Math.random(),
 };
@@ -43,7 +54,7 @@ export const container = { invocations: 0 };
 const DEFAULT_REMAINING_MS = (TIMING.checkBudgetSeconds + TIMING.functionMarginSeconds) * 1000;
 
 export async function handler(event: unknown, context?: LambdaContext): Promise<void> {
-  const startedAt = Date.now();
+  const startedAt = external.clock.now();
   const coldStart = container.invocations++ === 0;
   const lambdaDeadline = startedAt + remainingMillis(context);
   const envelope = readEnvelope(event);
@@ -62,7 +73,9 @@ export async function handler(event: unknown, context?: LambdaContext): Promise<
   const response = toResponse(envelope, outcome);
   log('response', { Status: response.Status, Reason: response.Reason, PhysicalResourceId: response.PhysicalResourceId });
   // Leave the PUT whatever time remains, but finish before Lambda freezes the process.
-  await putResponse(envelope.responseUrl, renderBody(response), lambdaDeadline - HANDLER_TIMING.putFreezeMarginMs, log);
+  const { put, clock } = external;
+  const transport = { put, now: clock.now, sleep: clock.sleep };
+  await putResponse(envelope.responseUrl, renderBody(response), lambdaDeadline - HANDLER_TIMING.putFreezeMarginMs, log, transport);
 }
 
 async function decide(envelope: Envelope, lambdaDeadline: number, coldStart: boolean): Promise<Outcome> {
@@ -89,7 +102,8 @@ async function decide(envelope: Envelope, lambdaDeadline: number, coldStart: boo
  * or for a rollback (or an Update that could not tell) SUCCESS with what it has.
  */
 async function guardedLookup(spec: LookupSpec, lambdaDeadline: number, plan: StormPlan, coldStart: boolean, update?: Envelope): Promise<Outcome> {
-  const start = Date.now();
+  const { clock: time } = external;
+  const start = time.now();
   const { guardReserveMaxMs, guardReserveMinMs, guardReserveShare } = HANDLER_TIMING;
   const reserve = Math.min(guardReserveMaxMs, Math.max(guardReserveMinMs, (lambdaDeadline - start) * guardReserveShare));
   // The wait, the storm and one check (src/budget.ts), but never past the Lambda's own time.
@@ -104,7 +118,7 @@ async function guardedLookup(spec: LookupSpec, lambdaDeadline: number, plan: Sto
   log('pacing', { lookupsInStack: plan.lookups, plannedRate: plan.rate, startDelayMs: pacing.startDelayMs, retryForMs: pacing.retryForMs });
   const controller = new AbortController();
   const progress: Progress = { checks: 0 };
-  let timer: NodeJS.Timeout | undefined;
+  let cancelTimer = () => {};
   /** DescribeStacks on the event's stack, cancelled by `signal`. */
   const readRollback = (signal: AbortSignal) =>
     checkRollback(() => external.stackStatus(update!.stackId, signal)).then((check) => {
@@ -121,28 +135,29 @@ async function guardedLookup(spec: LookupSpec, lambdaDeadline: number, plan: Sto
   // Giving up on an Update that never got to ask (an API that never answers): ask now, briefly,
   // within the reserve, so that a rollback still answers SUCCESS.
   const giveUp = async (): Promise<Outcome> => {
-    const reason = timeoutReason(spec, progress, Date.now() - start);
+    const reason = timeoutReason(spec, progress, time.now() - start);
     if (update && progress.rollback === undefined) {
       const quick = new AbortController();
-      const limit = setTimeout(() => quick.abort(), Math.min(HANDLER_TIMING.guardRollbackCheckMs, reserve / 2));
+      const cancelLimit = time.after(Math.min(HANDLER_TIMING.guardRollbackCheckMs, reserve / 2), () => quick.abort());
       progress.rollback = await readRollback(quick.signal);
-      clearTimeout(limit);
+      cancelLimit();
     }
     return progress.rollback !== undefined && progress.rollback.kind !== 'forward'
       ? { status: 'SUCCESS', ...rollbackFallback(spec, update?.physicalResourceId, progress.rollback, reason) }
       : { status: 'FAILED', reason };
   };
   const timeout = new Promise<Outcome>((resolve) => {
-    timer = setTimeout(() => void giveUp().then(resolve), Math.max(0, deadline - Date.now()));
+    cancelTimer = time.after(Math.max(0, deadline - time.now()), () => void giveUp().then(resolve));
   });
   const clock: Clock = {
-    now: external.clock.now,
-    sleep: (ms) => (controller.signal.aborted ? Promise.resolve() : external.clock.sleep(ms)),
+    now: time.now,
+    // Once the guard has answered, the lookup stops at its next pause instead of calling on.
+    sleep: (ms) => (controller.signal.aborted ? new Promise<void>(() => undefined) : time.sleep(ms)),
   };
   try {
     return await Promise.race([runLookup(spec, (s) => external.fetch(s, controller.signal), clock, progress, rollback, pacing), timeout]);
   } finally {
-    clearTimeout(timer);
+    cancelTimer();
     controller.abort(); // cancels an SDK call still in flight
   }
 }

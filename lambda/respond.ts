@@ -80,11 +80,6 @@ export interface ResponseTransport {
   sleep(ms: number): Promise<void>;
 }
 
-const NODE_TRANSPORT: ResponseTransport = {
-  put,
-  now: () => Date.now(),
-  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-};
 
 /** Sends the body with PUT, retrying network errors and 5xx answers until `deadline` (epoch ms). */
 export async function putResponse(
@@ -92,7 +87,7 @@ export async function putResponse(
   body: string,
   deadline: number,
   log: (message: string, fields?: object) => void,
-  transport: ResponseTransport = NODE_TRANSPORT,
+  transport: ResponseTransport,
 ): Promise<boolean> {
   if (!isHttpUrl(url)) {
     log('response not sent: the ResponseURL is not an http(s) URL'); // no retry can fix that
@@ -129,7 +124,8 @@ function isHttpUrl(url: string): boolean {
   }
 }
 
-function put(url: string, body: string, timeoutMs: number): Promise<number> {
+/** One PUT of the body over HTTP(S); resolves with the status, rejects on a network error or timeout. */
+export function httpPut(url: string, body: string, timeoutMs: number): Promise<number> {
   return new Promise((resolve, reject) => {
     const target = new URL(url);
     const transport = target.protocol === 'http:' ? http : https;

@@ -1,5 +1,5 @@
 import * as net from 'net';
-import { putResponse, ResponseTransport } from '../../lambda/respond';
+import { httpPut, putResponse, ResponseTransport } from '../../lambda/respond';
 import { HANDLER_TIMING } from '../../lambda/timing';
 
 /**
@@ -32,6 +32,8 @@ function scripted(...answers: Array<number | Error>) {
   return { transport, attempts, sleeps, start: now };
 }
 const log = () => undefined;
+/** Real sockets and real time: for the one test of a socket that never answers. */
+const WALL_CLOCK: ResponseTransport = { put: httpPut, now: () => Date.now(), sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)) };
 
 describe('what counts as sent', () => {
   test.each([200, 204, 299])('%i is sent, at the first attempt', async (status) => {
@@ -90,7 +92,7 @@ describe('retries', () => {
     const calls: unknown[][] = [];
     try {
       // A deadline 0.8 s away: one attempt of 1 s (the minimum), then no time for a retry.
-      await expect(putResponse(`http://127.0.0.1:${port}/r?X-Amz-Signature=s`, '{}', Date.now() + 800, (...args) => void calls.push(args))).resolves.toBe(false);
+      await expect(putResponse(`http://127.0.0.1:${port}/r?X-Amz-Signature=s`, '{}', Date.now() + 800, (...args) => void calls.push(args), WALL_CLOCK)).resolves.toBe(false);
     } finally {
       server.close();
     }

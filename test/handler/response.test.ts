@@ -1,5 +1,5 @@
 import { GetEventStreamCommand } from '@aws-sdk/client-customer-profiles';
-import { CfnResponse, MAX_BODY_BYTES, MAX_REASON_BYTES, putResponse, renderBody } from '../../lambda/respond';
+import { CfnResponse, MAX_BODY_BYTES, MAX_REASON_BYTES, httpPut, putResponse, renderBody } from '../../lambda/respond';
 import { ResponseReceiver } from '../../tools/stand-ins/response-receiver';
 import { createEvent, KINESIS_ARN, stoppedStream } from '../fixtures/events';
 import { HandlerHarness } from '../fixtures/harness';
@@ -120,6 +120,9 @@ describe('the handler with an oversized stream', () => {
 
 describe('putResponse', () => {
   let receiver: ResponseReceiver;
+  /** Real HTTP, virtual time: backoffs advance `now` instead of waiting. */
+  let now = 0;
+  const transport = { put: httpPut, now: () => now, sleep: async (ms: number) => void (now += ms) };
   beforeAll(async () => {
     receiver = await ResponseReceiver.start({ tls: false });
   });
@@ -128,7 +131,7 @@ describe('putResponse', () => {
 
   test('PUTs with a Content-Length, no chunking and an empty content type', async () => {
     const url = receiver.issueUrl();
-    await expect(putResponse(url, '{"a":1}', Date.now() + 5000, log)).resolves.toBe(true);
+    await expect(putResponse(url, '{"a":1}', now + 5000, log, transport)).resolves.toBe(true);
     expect(receiver.responsesFor(url)).toHaveLength(1);
     expect(receiver.responsesFor(url)[0].headers).toMatchObject({ 'content-length': '7', 'content-type': '' });
   });
@@ -136,23 +139,25 @@ describe('putResponse', () => {
   test('does not retry a 4xx (an altered or expired URL)', async () => {
     const url = receiver.issueUrl().replace('X-Amz-Signature=', 'X-Amz-Signature=0');
     const before = receiver.rejected.length;
-    await expect(putResponse(url, '{}', Date.now() + 5000, log)).resolves.toBe(false);
+    await expect(putResponse(url, '{}', now + 5000, log, transport)).resolves.toBe(false);
     expect(receiver.rejected.length - before).toBe(1);
     expect(receiver.rejected.at(-1)).toMatchObject({ status: 403, code: 'SignatureDoesNotMatch' });
   });
 
   test.each([['not a url'], ['ftp://127.0.0.1/x'], ['']])('gives up at once on a ResponseURL that is not http(s): %p', async (url) => {
     log.mockClear();
-    await expect(putResponse(url, '{}', Date.now() + 10_000, log)).resolves.toBe(false);
+    await expect(putResponse(url, '{}', now + 10_000, log, transport)).resolves.toBe(false);
     expect(log.mock.calls).toEqual([['response not sent: the ResponseURL is not an http(s) URL']]); // no attempt, no retry
   });
 
   test('retries network errors while time remains, then gives up', async () => {
     log.mockClear();
-    await expect(putResponse('http://127.0.0.1:9/unreachable', '{}', Date.now() + 3000, log)).resolves.toBe(false);
+    const start = now;
+    await expect(putResponse('http://127.0.0.1:9/unreachable', '{}', start + 3000, log, transport)).resolves.toBe(false);
     const attempts = log.mock.calls.filter(([message]) => message === 'response not sent').length;
-    expect(attempts).toBeGreaterThanOrEqual(2); // retried
-    expect(attempts).toBeLessThanOrEqual(6); // and stopped: the backoff does not start an attempt it cannot finish
+    // At 0, 250, 750 and 1750 ms; a fifth (after 2 s more) could not finish with 1 s of headroom.
+    expect(attempts).toBe(4);
+    expect(now - start).toBe(1750);
   });
 });
 

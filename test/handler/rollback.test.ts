@@ -105,7 +105,7 @@ describe('an Update during UPDATE_ROLLBACK_IN_PROGRESS', () => {
   test('even when the time guard fires (an API that never answers), the rollback answers SUCCESS', async () => {
     h.profiles.on(GetEventStreamCommand).rejectsOnce(new ThrottlingException({ message: 'Rate exceeded', $metadata: {} }));
     // After the first throttle, every call hangs until the guard aborts it.
-    h.profiles.on(GetEventStreamCommand).callsFake((_input, getClient) => new Promise(() => getClient));
+    h.profiles.on(GetEventStreamCommand).callsFake(() => h.hang());
     const responses = await h.invoke(rollbackEvent(), 3_000);
     expect(responses).toHaveLength(1);
     expect(responses[0].json).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: STREAM_ARN });

@@ -95,7 +95,7 @@ test('a rollback Update in a storm: spread, then retried only for the rollback b
 test('the time guard names the throttling it saw', async () => {
   container.invocations = 1;
   let calls = 0;
-  h.profiles.on(GetEventStreamCommand).callsFake(() => (++calls === 1 ? Promise.reject(throttle()) : new Promise(() => undefined)));
+  h.profiles.on(GetEventStreamCommand).callsFake(() => (++calls === 1 ? Promise.reject(throttle()) : h.hang()));
   const response = await h.respond(createEvent(h.newUrl()), 3_000);
   expect(response.Reason).toMatch(/^gave up on event stream 'orders' .* \(2 checks, throttled 1 times\); last error: /);
 });
