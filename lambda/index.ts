@@ -1,3 +1,4 @@
+import type { GetEventStreamCommandOutput } from '@aws-sdk/client-customer-profiles';
 import { describeStackStatus, fetchEventStream } from './aws';
 import { log, redactEvent } from './log';
 import { Clock, Outcome, Pacing, Progress, RollbackProbe, runLookup } from './lookup';
@@ -48,14 +49,15 @@ export const external = {
  * after another (a concurrency limit queued them), so its calls are already paced, and a spread
  * would only hold a slot that queued lookups need.
  */
-export const container = { invocations: 0 };
+export const container = { warm: false };
 
 /** Used when the context gives no remaining time (never in Lambda). */
 const DEFAULT_REMAINING_MS = (TIMING.checkBudgetSeconds + TIMING.functionMarginSeconds) * 1000;
 
 export async function handler(event: unknown, context?: LambdaContext): Promise<void> {
   const startedAt = external.clock.now();
-  const coldStart = container.invocations++ === 0;
+  const coldStart = !container.warm;
+  container.warm = true;
   const lambdaDeadline = startedAt + remainingMillis(context);
   const envelope = readEnvelope(event);
   log('request', { event: redactEvent(event) });
@@ -119,6 +121,7 @@ async function guardedLookup(spec: LookupSpec, lambdaDeadline: number, plan: Sto
   const controller = new AbortController();
   const progress: Progress = { checks: 0 };
   let cancelTimer = () => {};
+  let guardFired = false;
   /** DescribeStacks on the event's stack, cancelled by `signal`. */
   const readRollback = (signal: AbortSignal) =>
     checkRollback(() => external.stackStatus(update!.stackId, signal)).then((check) => {
@@ -143,23 +146,34 @@ async function guardedLookup(spec: LookupSpec, lambdaDeadline: number, plan: Sto
       cancelLimit();
     }
     return progress.rollback !== undefined && progress.rollback.kind !== 'forward'
-      ? { status: 'SUCCESS', ...rollbackFallback(spec, update?.physicalResourceId, progress.rollback, reason) }
+      ? { status: 'SUCCESS', ...rollbackFallback(spec, update!.physicalResourceId, progress.rollback, reason) } // only an Update asks
       : { status: 'FAILED', reason };
   };
   const timeout = new Promise<Outcome>((resolve) => {
-    cancelTimer = time.after(Math.max(0, deadline - time.now()), () => void giveUp().then(resolve));
+    cancelTimer = time.after(Math.max(0, deadline - time.now()), () => {
+      guardFired = true; // the lookup halts now; its call in flight is cancelled once the answer is decided
+      void giveUp().then(resolve);
+    });
   });
+  // Once the guard has answered, the lookup halts at its next pause or call: a warm environment
+  // resumes pending timers in its next invocation, and a stray call would spend the account's rate.
+  const halted = () => guardFired;
   const clock: Clock = {
     now: time.now,
-    // Once the guard has answered, the lookup stops at its next pause instead of calling on.
-    sleep: (ms) => (controller.signal.aborted ? new Promise<void>(() => undefined) : time.sleep(ms)),
+    sleep: (ms) => (halted() ? never() : time.sleep(ms)),
   };
+  const fetch = (s: LookupSpec) => (halted() ? never<GetEventStreamCommandOutput>() : external.fetch(s, controller.signal));
   try {
-    return await Promise.race([runLookup(spec, (s) => external.fetch(s, controller.signal), clock, progress, rollback, pacing), timeout]);
+    return await Promise.race([runLookup(spec, fetch, clock, progress, rollback, pacing), timeout]);
   } finally {
     cancelTimer();
     controller.abort(); // cancels an SDK call still in flight
   }
+}
+
+/** A promise that never settles: what a halted lookup waits on. */
+function never<T = void>(): Promise<T> {
+  return new Promise<T>(() => undefined);
 }
 
 function timeoutReason(spec: LookupSpec, progress: Progress, elapsedMs: number): string {
@@ -176,12 +190,12 @@ function toResponse(envelope: Envelope, outcome: Outcome): CfnResponse {
   return {
     Status: outcome.status,
     Reason: outcome.reason,
-    PhysicalResourceId: (outcome.status === 'SUCCESS' && outcome.physicalResourceId) || envelope.physicalResourceId || fallbackPhysicalId(envelope),
+    PhysicalResourceId: outcome.physicalResourceId || envelope.physicalResourceId || fallbackPhysicalId(envelope),
     StackId: envelope.stackId,
     RequestId: envelope.requestId,
     LogicalResourceId: envelope.logicalResourceId,
     NoEcho: false,
-    ...(outcome.status === 'SUCCESS' && outcome.data ? { Data: outcome.data } : {}),
+    ...(outcome.data ? { Data: outcome.data } : {}),
   };
 }
 
@@ -192,8 +206,9 @@ function fallbackPhysicalId(envelope: Envelope): string {
 
 function remainingMillis(context: LambdaContext | undefined): number {
   try {
-    const remaining = context?.getRemainingTimeInMillis();
-    return typeof remaining === 'number' && Number.isFinite(remaining) && remaining > 0 ? remaining : DEFAULT_REMAINING_MS;
+    // Stryker disable next-line OptionalChaining: without `?.` a missing context throws, and the catch gives the same default
+    const remaining = Number(context?.getRemainingTimeInMillis());
+    return Number.isFinite(remaining) && remaining > 0 ? remaining : DEFAULT_REMAINING_MS;
   } catch {
     return DEFAULT_REMAINING_MS;
   }

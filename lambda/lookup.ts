@@ -70,7 +70,7 @@ export interface RollbackProbe {
  */
 export type Outcome =
   | { readonly status: 'SUCCESS'; readonly reason: string; readonly physicalResourceId?: string; readonly data?: LookupAttributes }
-  | { readonly status: 'FAILED'; readonly reason: string };
+  | { readonly status: 'FAILED'; readonly reason: string; readonly physicalResourceId?: undefined; readonly data?: undefined };
 
 /** Backoff between checks while waiting: 1 s, doubling, at most 30 s. */
 export function backoffMs(check: number): number {
@@ -143,7 +143,7 @@ export async function runLookup(
         return { status: 'SUCCESS', physicalResourceId: streamPhysicalId(spec, data.EventStreamArn), data, reason };
       }
       const rollbackRemaining = rollbackUntil - clock.now();
-      if (failure?.kind !== 'transient' || rollbackRemaining <= 0) {
+      if (failure!.kind !== 'transient' || rollbackRemaining <= 0) { // no data: the call failed
         return { status: 'SUCCESS', ...rollbackFallback(spec, rollback?.physicalResourceId, progress.rollback, giveUp()) };
       }
       await clock.sleep(Math.min(retryBackoffMs(retries, pacing.random()), rollbackRemaining));

@@ -48,7 +48,7 @@ export function renderBody(response: CfnResponse): string {
 
 /**
  * When the value does not fit, sets the longest prefix of it (whole code points, plus a marker)
- * that does, or '' if none does. The search runs over prefixes shorter than the value.
+ * that does, or '' if none does. (The whole value plus a marker never fits: it is longer than the value.)
  */
 function truncateToFit(value: string, set: (v: string) => void, size: () => number, limit: number): void {
   if (size() <= limit) {
@@ -58,7 +58,7 @@ function truncateToFit(value: string, set: (v: string) => void, size: () => numb
   const candidate = (n: number) => `${chars.slice(0, n).join('')}...[truncated]`;
   let best = '';
   let low = 0;
-  let high = chars.length - 1;
+  let high = chars.length;
   while (low <= high) {
     const mid = Math.floor((low + high) / 2);
     set(candidate(mid));
@@ -117,11 +117,7 @@ export async function putResponse(
 }
 
 function isHttpUrl(url: string): boolean {
-  try {
-    return ['https:', 'http:'].includes(new URL(url).protocol);
-  } catch {
-    return false;
-  }
+  return URL.canParse(url) && ['https:', 'http:'].includes(new URL(url).protocol);
 }
 
 /** One PUT of the body over HTTP(S); resolves with the status, rejects on a network error or timeout. */

@@ -49,10 +49,75 @@ describe('planResources', () => {
     expect(() => planResources(targets(1, 1), arns, 10)).toThrow('too many for one IAM policy');
   });
 
+  /** What a plan costs in the policy: each ARN, its quotes and a comma. */
+  const costOf = (list: string[]) => list.reduce((sum, arn) => sum + arn.length + 3, 0);
+  const arn = (region: string, resource: string) => arns.arn(region, resource);
+
+  test('exact while the exact ARNs fit to the character; one character less compacts', () => {
+    const exact = planResources(targets(1, 3), arns, 100_000).arns;
+    expect(planResources(targets(1, 3), arns, costOf(exact))).toEqual({ level: 'exact', arns: exact });
+    expect(planResources(targets(1, 3), arns, costOf(exact) - 1).level).toBe('domain');
+  });
+
+  test('the busiest domain is compacted first, and only as many domains as needed', () => {
+    const list = [...targets(1, 2), ...targets(2, 3).filter((t) => t.domainName === 'domain-1')];
+    const exact = planResources(list, arns, 100_000).arns;
+    // Compacting domain-1 (3 streams) saves two ARNs' worth; that is enough.
+    const compacted = [
+      arn('us-east-1', 'domains/domain-0'),
+      arn('us-east-1', 'domains/domain-0/event-streams/stream-0'),
+      arn('us-east-1', 'domains/domain-0/event-streams/stream-1'),
+      arn('us-east-1', 'domains/domain-1'),
+      arn('us-east-1', 'domains/domain-1/event-streams/*'),
+    ];
+    expect(costOf(compacted)).toBeLessThan(costOf(exact));
+    expect(planResources(list, arns, costOf(compacted))).toEqual({ level: 'domain', arns: compacted });
+  });
+
+  test('equally busy domains are compacted in the order of their names, so the plan is stable', () => {
+    const list = [
+      { region: 'us-east-1', domainName: 'b', eventStreamName: 's1' },
+      { region: 'us-east-1', domainName: 'b', eventStreamName: 's2' },
+      { region: 'us-east-1', domainName: 'a', eventStreamName: 's1' },
+      { region: 'us-east-1', domainName: 'a', eventStreamName: 's2' },
+    ];
+    const first = [
+      arn('us-east-1', 'domains/b'),
+      arn('us-east-1', 'domains/b/event-streams/s1'),
+      arn('us-east-1', 'domains/b/event-streams/s2'),
+      arn('us-east-1', 'domains/a'),
+      arn('us-east-1', 'domains/a/event-streams/*'),
+    ];
+    expect(planResources(list, arns, costOf(first)).arns).toEqual(first);
+    expect(planResources([...list].reverse(), arns, costOf(first)).arns).toEqual(
+      [first[3], first[4], first[0], first[2], first[1]],
+    );
+  });
+
+  test('the same names in two regions are two domains and two streams, never merged', () => {
+    const list = ['us-east-1', 'eu-west-1'].map((region) => ({ region, domainName: 'd', eventStreamName: 's' }));
+    expect(planResources(list, arns, 100_000).arns).toEqual([
+      arn('us-east-1', 'domains/d'),
+      arn('us-east-1', 'domains/d/event-streams/s'),
+      arn('eu-west-1', 'domains/d'),
+      arn('eu-west-1', 'domains/d/event-streams/s'),
+    ]);
+  });
+
+  test('one pattern per region while it fits to the character; then a clear error naming the regions', () => {
+    const list = ['us-east-1', 'eu-west-1'].flatMap((region) => targets(5, 5).map((t) => ({ ...t, region })));
+    const perRegion = [arn('us-east-1', 'domains/*'), arn('eu-west-1', 'domains/*')];
+    expect(planResources(list, arns, costOf(perRegion))).toEqual({ level: 'region', arns: perRegion });
+    expect(() => planResources(list, arns, costOf(perRegion) - 1)).toThrow(
+      'EventStreamLookup: the lookups of this stack span 2 regions, too many for one IAM policy; split them over several stacks.',
+    );
+  });
+
   test('estimates tokens at their longest value', () => {
     const stack = testStack();
     const token = new CfnParameter(stack, 'P').valueAsString;
     expect(estimateLength(`domains/${token}`, 64)).toBe('domains/'.length + 64);
+    expect(estimateLength(`${token}/${token}`, 10)).toBe(21);
     expect(estimateLength('plain', 64)).toBe(5);
   });
 });

@@ -1,6 +1,9 @@
+import * as fs from 'fs';
+import * as https from 'https';
 import * as net from 'net';
 import { httpPut, putResponse, ResponseTransport } from '../../lambda/respond';
 import { HANDLER_TIMING } from '../../lambda/timing';
+import { ResponseReceiver } from '../../tools/stand-ins/response-receiver';
 
 /**
  * The response PUT's policy, on a virtual clock: which statuses count as sent, which are retried,
@@ -127,5 +130,35 @@ describe('retries', () => {
     // Attempts at 0, 250, 750, 1750 ms; the next would wait 2000 ms and need 1000 ms more: past 4000.
     await expect(putResponse(URL_, '{}', t.start + 4_000, log, t.transport)).resolves.toBe(false);
     expect(t.attempts.map((a) => a.at - t.start)).toEqual([0, 250, 750, 1750]);
+  });
+});
+
+describe('the HTTP(S) request itself', () => {
+  test('an https ResponseURL goes over TLS (S3 presigned URLs are https)', async () => {
+    const receiver = await ResponseReceiver.start({ tls: true });
+    const defaults = https.globalAgent.options.ca;
+    try {
+      https.globalAgent.options.ca = fs.readFileSync(receiver.caFile);
+      const url = receiver.issueUrl();
+      expect(url.startsWith('https:')).toBe(true);
+      await expect(httpPut(url, '{"over":"tls"}', 5_000)).resolves.toBe(200);
+      expect(receiver.responsesFor(url).map((r) => r.json)).toEqual([{ over: 'tls' }]);
+    } finally {
+      https.globalAgent.options.ca = defaults;
+      await receiver.stop();
+    }
+  });
+
+  test('a connection cut in the middle of the answer rejects with the cause, not a timeout', async () => {
+    const server = net.createServer((socket) => {
+      socket.once('data', () => socket.end('HTTP/1.1 200 OK\r\ncontent-length: 100\r\n\r\npartial'));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as net.AddressInfo).port;
+    try {
+      await expect(httpPut(`http://127.0.0.1:${port}/r`, '{}', 60_000)).rejects.toThrow(/aborted/);
+    } finally {
+      server.close();
+    }
   });
 });

@@ -82,6 +82,14 @@ describe('cuts are as short as they can be: one more character would not fit', (
     expect(Buffer.byteLength(JSON.stringify(longer))).toBeGreaterThan(MAX_REASON_BYTES);
   });
 
+  test('whatever the length, the cut keeps the same longest prefix (every path of the search)', () => {
+    const kept = MAX_REASON_BYTES - 2 - '...[truncated]'.length;
+    for (let length = kept - 5; length <= kept + 80; length++) {
+      const { Reason } = JSON.parse(renderBody({ ...base, Reason: 'x'.repeat(length) }));
+      expect(Reason).toBe(length + 2 <= MAX_REASON_BYTES ? 'x'.repeat(length) : `${'x'.repeat(kept)}...[truncated]`);
+    }
+  });
+
   test('an attribute cut to the body limit fills it exactly', () => {
     const response: CfnResponse = { ...base, Data: { DestinationMessage: 'x'.repeat(9000), Uri: KINESIS_ARN } };
     const body = renderBody(response);

@@ -1,7 +1,8 @@
 import { DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { AccessDeniedException, GetEventStreamCommand, ResourceNotFoundException, ThrottlingException } from '@aws-sdk/client-customer-profiles';
 import { AssumeRoleCommand } from '@aws-sdk/client-sts';
-import { ROLLBACK_STATUS } from '../../lambda/rollback';
+import { LookupSpec } from '../../lambda/request';
+import { checkRollback, ROLLBACK_STATUS, rollbackFallback, rollbackFoundReason } from '../../lambda/rollback';
 import { HANDLER_TIMING } from '../../lambda/timing';
 import { createEvent, KINESIS_ARN, runningStream, STACK_ID, stoppedStream, STREAM_ARN, updateEvent } from '../fixtures/events';
 import { HandlerHarness } from '../fixtures/harness';
@@ -152,5 +153,68 @@ describe('an Update that is not a rollback', () => {
     const response = await h.respond(rollbackEvent());
     expect(response.Status).toBe('SUCCESS');
     expect(response.Reason).toContain('DescribeStacks returned no stack status');
+  });
+});
+
+describe('checkRollback and rollbackFallback (pure)', () => {
+  const spec: LookupSpec = {
+    domainName: 'retail-profiles',
+    eventStreamName: 'orders',
+    region: 'us-east-1',
+    requireHealthyDestination: false,
+    waitSeconds: 0,
+    failIfMissing: true,
+  };
+  const rollingBack = { kind: 'rollback', status: ROLLBACK_STATUS } as const;
+
+  test('UPDATE_ROLLBACK_IN_PROGRESS is a rollback; any other status is forward', async () => {
+    await expect(checkRollback(async () => ROLLBACK_STATUS)).resolves.toEqual({ kind: 'rollback', status: ROLLBACK_STATUS });
+    await expect(checkRollback(async () => 'UPDATE_IN_PROGRESS')).resolves.toEqual({ kind: 'forward', status: 'UPDATE_IN_PROGRESS' });
+    await expect(checkRollback(async () => 'UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS')).resolves.toEqual({
+      kind: 'forward',
+      status: 'UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS',
+    });
+  });
+
+  test('an error reading the status is unknown, as `Name: message` (or the thrown value)', async () => {
+    const denied = Object.assign(new Error('not authorized'), { name: 'AccessDenied' });
+    await expect(checkRollback(() => Promise.reject(denied))).resolves.toEqual({ kind: 'unknown', error: 'AccessDenied: not authorized' });
+    await expect(checkRollback(() => Promise.reject('socket hang up'))).resolves.toEqual({ kind: 'unknown', error: 'socket hang up' });
+  });
+
+  test('the error text is kept up to 300 characters, and cut to 297 plus "..." beyond', async () => {
+    const exactly300 = 'e'.repeat(300);
+    await expect(checkRollback(() => Promise.reject(exactly300))).resolves.toEqual({ kind: 'unknown', error: exactly300 });
+    const longer = 'a'.repeat(297) + 'bcdef';
+    await expect(checkRollback(() => Promise.reject(longer))).resolves.toEqual({ kind: 'unknown', error: `${'a'.repeat(297)}...` });
+  });
+
+  test('a fallback with an ARN id keeps it, says Exists true and names the ARN in the Reason', () => {
+    const result = rollbackFallback(spec, STREAM_ARN, rollingBack, 'ResourceNotFoundException: gone');
+    expect(result.physicalResourceId).toBe(STREAM_ARN);
+    expect(result.data).toMatchObject({ EventStreamArn: STREAM_ARN, Exists: 'true', DomainName: 'retail-profiles', EventStreamName: 'orders', Region: 'us-east-1' });
+    expect(result.reason).toContain('could not be read (ResourceNotFoundException: gone)');
+    expect(result.reason).toContain(`the ARN the resource already has (${STREAM_ARN}), the names and the region`);
+  });
+
+  test('a fallback with a name-based id has no ARN: Exists false, and the Reason names none', () => {
+    const result = rollbackFallback(spec, 'stream:us-east-1:retail-profiles/orders', rollingBack, 'AccessDeniedException: no');
+    expect(result.physicalResourceId).toBe('stream:us-east-1:retail-profiles/orders');
+    expect(result.data).toMatchObject({ EventStreamArn: '', Exists: 'false' });
+    expect(result.reason).toContain('the ARN the resource already has, the names and the region');
+  });
+
+  test('a fallback without a physical id (none in the event) answers without one, Exists false', () => {
+    const result = rollbackFallback(spec, undefined, { kind: 'unknown', error: 'AccessDenied: no' }, 'ThrottlingException: slow down');
+    expect(result.physicalResourceId).toBeUndefined();
+    expect(result.data).toMatchObject({ EventStreamArn: '', Exists: 'false', Region: 'us-east-1' });
+    expect(result.reason).toMatch(/^could not read the stack's status to tell a rollback from an update \(AccessDenied: no\)/);
+    expect(result.reason).toContain('the ARN the resource already has, the names and the region');
+  });
+
+  test('a rollback that found the stream gives its facts after the preamble', () => {
+    expect(rollbackFoundReason(spec, rollingBack, 'STOPPED, destination none')).toContain(
+      "event stream 'orders' in domain 'retail-profiles' (us-east-1) is STOPPED, destination none.",
+    );
   });
 });

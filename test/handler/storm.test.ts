@@ -22,7 +22,7 @@ const TIMEOUT_400_MS = 138_000;
 beforeEach(() => {
   process.env[STORM_PLAN_ENV] = renderStormPlan({ lookups: 400, rate: { requestsPerSecond: 5, burst: 10 } });
   external.random = () => 0.5;
-  container.invocations = 0;
+  container.warm = false;
 });
 afterAll(() => {
   delete process.env[STORM_PLAN_ENV];
@@ -46,7 +46,7 @@ test('a stack within the burst never waits', async () => {
 });
 
 test('throttling is retried with jitter until it clears', async () => {
-  container.invocations = 1; // warm
+  container.warm = true; // warm
   h.profiles.on(GetEventStreamCommand).rejectsOnce(throttle()).rejectsOnce(throttle()).rejectsOnce(throttle()).resolves(runningStream());
   const response = await h.respond(createEvent(h.newUrl()), TIMEOUT_400_MS);
   expect(response).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: STREAM_ARN });
@@ -75,7 +75,7 @@ test('a storm that never clears: retried for the whole budget, then a Reason wit
 });
 
 test('throttling mixed with 5xx is counted apart', async () => {
-  container.invocations = 1;
+  container.warm = true;
   h.profiles.on(GetEventStreamCommand).rejectsOnce(throttle()).rejects(new InternalServerException({ message: 'Internal', $metadata: { httpStatusCode: 500 } }));
   const response = await h.respond(createEvent(h.newUrl()), TIMEOUT_400_MS);
   expect(response.Reason).toMatch(/throttled GetEventStream .* 1 times \(and \d+ other transient errors\) over \d+s; the last: InternalServerException: Internal\./);
@@ -93,7 +93,7 @@ test('a rollback Update in a storm: spread, then retried only for the rollback b
 });
 
 test('the time guard names the throttling it saw', async () => {
-  container.invocations = 1;
+  container.warm = true;
   let calls = 0;
   h.profiles.on(GetEventStreamCommand).callsFake(() => (++calls === 1 ? Promise.reject(throttle()) : h.hang()));
   const response = await h.respond(createEvent(h.newUrl()), 3_000);

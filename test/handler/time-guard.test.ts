@@ -16,7 +16,7 @@ const SUBJECT = "event stream 'orders' in domain 'retail-profiles' (us-east-1)";
 
 beforeEach(() => {
   delete process.env[STORM_PLAN_ENV];
-  container.invocations = 1; // warm: no storm spread unless a test asks for one
+  container.warm = true; // warm: no storm spread unless a test asks for one
   h.profiles.on(GetEventStreamCommand).callsFake(() => h.hang());
 });
 afterAll(() => {
@@ -76,7 +76,7 @@ describe('the guard in a storm', () => {
   });
 
   test('a cold invocation spreads its first call (a quarter into the storm), then gives up at the budget', async () => {
-    container.invocations = 0;
+    container.warm = false;
     const start = h.now;
     const response = await h.respond(createEvent(h.newUrl()), 138_000);
     expect(pacingLog()).toMatchObject({ startDelayMs: 19_500, retryForMs: 100_000 });
