@@ -42,7 +42,7 @@ const TRANSIENT_NAMES = new Set([
   'RequestTimeout',
   'RequestTimeoutException',
 ]);
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH']);
+const NETWORK_CODES: ReadonlySet<unknown> = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH']);
 
 /** `event stream 'orders' in domain 'retail-profiles' (us-east-1)`, plus the role when one is assumed. */
 export function subject(spec: LookupSpec): string {
@@ -122,14 +122,9 @@ function isThrottle(error: unknown): boolean {
 }
 
 function isTransient(error: unknown): boolean {
-  const status = httpStatus(error);
+  const status = httpStatus(error) ?? 0;
   const code = (error as { code?: unknown } | undefined)?.code;
-  return (
-    TRANSIENT_NAMES.has(errorName(error)) ||
-    (status !== undefined && status >= 500) ||
-    status === 429 ||
-    (typeof code === 'string' && NETWORK_CODES.has(code))
-  );
+  return TRANSIENT_NAMES.has(errorName(error)) || status >= 500 || status === 429 || NETWORK_CODES.has(code);
 }
 
 function errorName(error: unknown): string {

@@ -1,5 +1,5 @@
 import { AccessDeniedException, BadRequestException, InternalServerException, ResourceNotFoundException, ThrottlingException } from '@aws-sdk/client-customer-profiles';
-import { AssumeRoleError, classifyError, subject } from '../../lambda/reasons';
+import { AssumeRoleError, classifyError, retriesReason, subject } from '../../lambda/reasons';
 import { LookupSpec } from '../../lambda/request';
 
 /**
@@ -118,9 +118,70 @@ describe('assuming the role', () => {
     expect(failure.kind).toBe('transient');
   });
 
+  test('throttled: its detail names the role and the error', () => {
+    const failure = classifyError(new AssumeRoleError(ROLE, Object.assign(new Error('Rate exceeded'), { name: 'Throttling', $metadata: { httpStatusCode: 429 } })), viaRole);
+    expect(failure).toMatchObject({ throttled: true, detail: `could not assume role ${ROLE}: Throttling: Rate exceeded` });
+  });
+
   test('the error keeps the role and its cause', () => {
     const cause = new Error('x');
     const error = new AssumeRoleError(ROLE, cause);
     expect(error).toMatchObject({ name: 'AssumeRoleError', roleArn: ROLE, cause, message: `could not assume ${ROLE}` });
+  });
+});
+
+describe('throttling and transient errors', () => {
+  const unknown = (metadata?: unknown, code?: unknown) => Object.assign(new Error('x'), { name: 'Unknown', $metadata: metadata, code });
+
+  test.each([
+    ['ThrottlingException by name, whatever its status', true, sdkError(ThrottlingException, 'Rate exceeded')],
+    ['a 429 status, whatever its name', true, unknown({ httpStatusCode: 429 })],
+    ['a 500 status', false, unknown({ httpStatusCode: 500 })],
+    ['InternalServerException by name', false, sdkError(InternalServerException, 'boom')],
+    ['a timeout', false, Object.assign(new Error('timed out'), { name: 'TimeoutError' })],
+  ])('%s: transient, throttled: %p', (_, throttled, error) => {
+    expect(classifyError(error, spec)).toMatchObject({ kind: 'transient', throttled });
+  });
+
+  test.each([
+    ['no $metadata', unknown(undefined)],
+    ['a status that is not a number', unknown({ httpStatusCode: '503' })],
+    ['a code that is not a string', unknown(undefined, 104)],
+    ['undefined', undefined],
+    ['null', null],
+  ])('%s is fatal, never a crash', (_, error) => {
+    expect(classifyError(error, spec).kind).toBe('fatal');
+  });
+
+  test('the detail is the name alone when the message repeats it', () => {
+    expect(classifyError(Object.assign(new Error('TimeoutError'), { name: 'TimeoutError' }), spec).detail).toBe('TimeoutError');
+  });
+
+  test('the detail is kept whole up to 300 characters, and cut beyond', () => {
+    const timeout = (message: string) => classifyError(Object.assign(new Error(message), { name: 'TimeoutError' }), spec).detail;
+    expect(timeout('x'.repeat(286))).toBe(`TimeoutError: ${'x'.repeat(286)}`); // 300 characters
+    expect(timeout('x'.repeat(287))).toBe(`TimeoutError: ${'x'.repeat(283)}...`);
+  });
+});
+
+describe('the Reason after retrying transient errors', () => {
+  const plan = { lookups: 40, rate: { requestsPerSecond: 5, burst: 10 } };
+
+  test('throttled: how often, over how long, the last error, the plan, and what to do', () => {
+    const reason = retriesReason(spec, { transientErrors: 9, throttles: 7, overMs: 12_400, lastError: 'ThrottlingException: Rate exceeded' }, plan);
+    expectActionable(reason, `${SUBJECT} 7 times (and 2 other transient errors) over 12s; the last: ThrottlingException: Rate exceeded.`);
+    expectActionable(reason, 'rate in eu-west-1', '40 lookups', '5 calls/s (burst 10)', 'Retry the deployment when fewer calls compete');
+  });
+
+  test('throttled only', () => {
+    expect(retriesReason(spec, { transientErrors: 3, throttles: 3, overMs: 2_000 }, plan)).toContain(`${SUBJECT} 3 times over 2s. `);
+  });
+
+  test('not throttled: how often, over how long, and to check the service and the network', () => {
+    expectActionable(
+      retriesReason(spec, { transientErrors: 4, throttles: 0, overMs: 6_000, lastError: 'InternalServerException: boom' }, plan),
+      `${SUBJECT}: 4 transient errors over 6s; the last: InternalServerException: boom. Check the service's health`,
+    );
+    expect(retriesReason(spec, { transientErrors: 2, throttles: 0, overMs: 3_000 }, plan)).toContain(`${SUBJECT}: 2 transient errors over 3s. Check`);
   });
 });
