@@ -1,4 +1,4 @@
-import { Token, Tokenization } from 'aws-cdk-lib';
+import { Tokenization } from 'aws-cdk-lib';
 
 /**
  * Least-privilege resources for `profile:GetEventStream`, compacted so that the provider's one
@@ -44,9 +44,6 @@ const PER_RESOURCE_OVERHEAD = 3;
  * for each token in it (the longest value such a token can take).
  */
 export function estimateLength(value: string, maxPerToken: number): number {
-  if (!Token.isUnresolved(value)) {
-    return value.length;
-  }
   const placeholder = 'x'.repeat(maxPerToken);
   const rendered = Tokenization.reverseString(value)
     .mapTokens({ mapToken: () => placeholder })
@@ -84,7 +81,8 @@ export function planResources(targets: StreamTarget[], arns: ArnFactory, budget:
   }
 
   // 2. Per-domain stream patterns, busiest domains first (ties by key, so the plan is stable).
-  const busiest = [...groups.entries()].sort((a, b) => b[1].length - a[1].length || compare(a[0], b[0]));
+  // (sort() orders the keys by code unit; the second, by size, is stable: ties keep that order)
+  const busiest = [...groups.keys()].sort().map((key) => [key, groups.get(key)!] as const).sort((a, b) => b[1].length - a[1].length);
   for (const [key, group] of busiest) {
     byDomain.set(key, [
       domainCandidate(group[0]),
@@ -134,8 +132,4 @@ function groupByDomain(targets: StreamTarget[]): Map<string, StreamTarget[]> {
 
 function dedupeStrings(values: string[]): string[] {
   return [...new Set(values)];
-}
-
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

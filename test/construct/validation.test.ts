@@ -1,5 +1,7 @@
 import { CfnParameter, Duration, Lazy } from 'aws-cdk-lib';
 import { EventStreamLookup, EventStreamLookupProps } from '../../src';
+import { MAX_WAIT_SECONDS } from '../../src/contract';
+import { validateWaitTimeout } from '../../src/validation';
 import { testStack } from '../fixtures/stacks';
 
 const valid: EventStreamLookupProps = { domainName: 'retail-profiles', eventStreamName: 'orders' };
@@ -38,6 +40,14 @@ describe('synth-time validation names the prop and the bad value', () => {
   test('waitTimeout above what fits one Lambda invocation', () => {
     expect(make({ waitTimeout: Duration.minutes(15) })).toThrow('EventStreamLookup: waitTimeout is 15 minutes, expected at most 14 minutes');
     expect(make({ waitTimeout: Duration.minutes(14) })).not.toThrow();
+  });
+
+  test('waitTimeout in whole seconds, rounded up; zero is no wait', () => {
+    expect(validateWaitTimeout(Duration.millis(1_500))).toBe(2);
+    expect(validateWaitTimeout(Duration.seconds(0))).toBe(0);
+    expect(validateWaitTimeout(undefined)).toBe(0);
+    expect(validateWaitTimeout(Duration.seconds(MAX_WAIT_SECONDS))).toBe(MAX_WAIT_SECONDS);
+    expect(() => validateWaitTimeout(Duration.millis(MAX_WAIT_SECONDS * 1000 + 1))).toThrow('expected at most 14 minutes');
   });
 
   test('waitTimeout must be known at synth time', () => {
