@@ -219,8 +219,8 @@ project.addTask('service-model:extract', {
   exec: 'ts-node --transpile-only --project tools/tsconfig.json tools/service-model/extract.ts',
 });
 
-// Mutation testing: does a test notice when the code breaks? Not part of the build (about 45 minutes
-// for every file on 2 cores). `npx projen mutation` mutates the handler and the construct's logic;
+// Mutation testing: does a test notice when the code breaks? Not part of the build (about 50 minutes
+// for lambda/ on 2 cores; src/'s mutants run the construct tests and take longer). `npx projen mutation` mutates the handler and the construct's logic;
 // `npx projen mutation --mutate lambda/respond.ts` one file. The report lands in reports/mutation/.
 new JsonFile(project, 'stryker.config.json', {
   obj: {
