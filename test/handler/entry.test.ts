@@ -1,5 +1,5 @@
-import { GetEventStreamCommand } from '@aws-sdk/client-customer-profiles';
 import { DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { GetEventStreamCommand } from '@aws-sdk/client-customer-profiles';
 import { container, external } from '../../lambda/index';
 import { renderStormPlan, STORM_PLAN_ENV } from '../../src/budget';
 import { createEvent, deleteEvent, runningStream, STACK_ID, STREAM_ARN, stoppedStream, updateEvent } from '../fixtures/events';
