@@ -1,20 +1,13 @@
 import { describeStream, missingAttributes, missingPhysicalId, streamPhysicalId, toAttributes } from '../../lambda/attributes';
 import { LookupSpec } from '../../lambda/request';
-import { KINESIS_ARN, runningStream, stoppedStream, STREAM_ARN } from '../fixtures/events';
+import { KINESIS_ARN, lookupSpec, runningStream, stoppedStream, STREAM_ARN } from '../fixtures/events';
 
 /**
  * The attribute set and physical ids of a lookup, as pure functions: what `Fn::GetAtt` reads, and
  * which id changes (a replacement) when another stream is looked up.
  */
 
-const spec: LookupSpec = {
-  domainName: 'retail-profiles',
-  eventStreamName: 'orders',
-  region: 'us-east-1',
-  requireHealthyDestination: false,
-  waitSeconds: 0,
-  failIfMissing: true,
-};
+const spec = lookupSpec();
 
 describe('toAttributes', () => {
   test('a stopped stream with an unhealthy destination: every attribute, dates as ISO strings', () => {

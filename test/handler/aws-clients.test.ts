@@ -4,8 +4,7 @@ import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { describeStackStatus, fetchEventStream } from '../../lambda/aws';
 import { AssumeRoleError } from '../../lambda/reasons';
-import { LookupSpec } from '../../lambda/request';
-import { runningStream, STACK_ID } from '../fixtures/events';
+import { lookupSpec, runningStream, STACK_ID } from '../fixtures/events';
 
 /**
  * The edge to AWS (lambda/aws.ts) on its own: which client each call uses, with which config,
@@ -25,15 +24,7 @@ interface ClientConfig {
 const configOf = (client: unknown): ClientConfig => (client as { config: ClientConfig }).config;
 
 const ROLE = 'arn:aws:iam::210987654321:role/ProfilesReader';
-const spec = (overrides: Partial<LookupSpec> = {}): LookupSpec => ({
-  domainName: 'retail-profiles',
-  eventStreamName: 'orders',
-  region: 'us-east-1',
-  requireHealthyDestination: false,
-  waitSeconds: 0,
-  failIfMissing: true,
-  ...overrides,
-});
+const spec = lookupSpec;
 
 const savedRegion = process.env.AWS_REGION;
 let destroyed: jest.SpyInstance[] = [];

@@ -4,21 +4,14 @@ import { LookupSpec } from '../../lambda/request';
 import { RollbackCheck, ROLLBACK_STATUS } from '../../lambda/rollback';
 import { HANDLER_TIMING } from '../../lambda/timing';
 import { LookupAttributes } from '../../src/contract';
-import { runningStream, STREAM_ARN, stoppedStream } from '../fixtures/events';
+import { lookupSpec, runningStream, stoppedStream, STREAM_ARN } from '../fixtures/events';
 
 /**
  * The pure core, on a virtual clock: `now()` only moves when the lookup sleeps, so every pause and
  * every budget is asserted exactly, without wall-clock time.
  */
 
-const spec: LookupSpec = {
-  domainName: 'retail-profiles',
-  eventStreamName: 'orders',
-  region: 'us-east-1',
-  requireHealthyDestination: false,
-  waitSeconds: 0,
-  failIfMissing: true,
-};
+const spec = lookupSpec();
 const SUBJECT = "event stream 'orders' in domain 'retail-profiles' (us-east-1)";
 const ROLLBACK: RollbackCheck = { kind: 'rollback', status: ROLLBACK_STATUS };
 

@@ -1,6 +1,7 @@
 import { AccessDeniedException, BadRequestException, InternalServerException, ResourceNotFoundException, ThrottlingException } from '@aws-sdk/client-customer-profiles';
 import { AssumeRoleError, classifyError, retriesReason, subject } from '../../lambda/reasons';
 import { LookupSpec } from '../../lambda/request';
+import { lookupSpec } from '../fixtures/events';
 
 /**
  * Errors become Reasons a person can act on: each names the stream, the domain and the region (and
@@ -8,14 +9,7 @@ import { LookupSpec } from '../../lambda/request';
  * parts, not whole sentences.
  */
 
-const spec: LookupSpec = {
-  domainName: 'retail-profiles',
-  eventStreamName: 'orders',
-  region: 'eu-west-1',
-  requireHealthyDestination: false,
-  waitSeconds: 0,
-  failIfMissing: true,
-};
+const spec = lookupSpec({ region: 'eu-west-1' });
 const ROLE = 'arn:aws:iam::210987654321:role/ProfilesReader';
 const viaRole: LookupSpec = { ...spec, roleArn: ROLE };
 const SUBJECT = "event stream 'orders' in domain 'retail-profiles' (eu-west-1)";

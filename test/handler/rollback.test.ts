@@ -1,10 +1,9 @@
 import { DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { AccessDeniedException, GetEventStreamCommand, ResourceNotFoundException, ThrottlingException } from '@aws-sdk/client-customer-profiles';
 import { AssumeRoleCommand } from '@aws-sdk/client-sts';
-import { LookupSpec } from '../../lambda/request';
 import { checkRollback, ROLLBACK_STATUS, rollbackFallback, rollbackFoundReason } from '../../lambda/rollback';
 import { HANDLER_TIMING } from '../../lambda/timing';
-import { createEvent, KINESIS_ARN, runningStream, STACK_ID, stoppedStream, STREAM_ARN, updateEvent } from '../fixtures/events';
+import { createEvent, KINESIS_ARN, lookupSpec, runningStream, STACK_ID, stoppedStream, STREAM_ARN, updateEvent } from '../fixtures/events';
 import { HandlerHarness } from '../fixtures/harness';
 
 /**
@@ -157,14 +156,7 @@ describe('an Update that is not a rollback', () => {
 });
 
 describe('checkRollback and rollbackFallback (pure)', () => {
-  const spec: LookupSpec = {
-    domainName: 'retail-profiles',
-    eventStreamName: 'orders',
-    region: 'us-east-1',
-    requireHealthyDestination: false,
-    waitSeconds: 0,
-    failIfMissing: true,
-  };
+  const spec = lookupSpec();
   const rollingBack = { kind: 'rollback', status: ROLLBACK_STATUS } as const;
 
   test('UPDATE_ROLLBACK_IN_PROGRESS is a rollback; any other status is forward', async () => {
