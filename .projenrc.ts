@@ -152,6 +152,14 @@ new JsonFile(project, 'tools/tsconfig.json', {
   },
 });
 
+// ts-jest only transpiles (isolatedModules), so the tests, the handler and the tools are
+// type-checked on their own before jest runs.
+const typecheck = project.addTask('typecheck', {
+  description: 'Type-check the tests, the handler and the tools (jest only transpiles them)',
+  exec: 'tsc --noEmit -p test/tsconfig.json',
+});
+project.testTask.prependSpawn(typecheck);
+
 // Python, Java, .NET and Go packaging needs registries that CI machines cannot reach (the release
 // workflow runs it); generating their code still proves every API translates.
 const codeOnly = project.addTask('package:code-only', {

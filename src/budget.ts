@@ -117,7 +117,8 @@ export function renderStormPlan(plan: StormPlan): string {
 export function parseStormPlan(text: string | undefined): StormPlan {
   const fallback: StormPlan = { lookups: 1, rate: DOCUMENTED_RATE };
   try {
-    const json = JSON.parse(text ?? '');
+    // `String(undefined)` is the word `undefined`, which does not parse either.
+    const json = JSON.parse(String(text));
     const { lookups, rate, burst } = json ?? {};
     return positive(lookups) && positive(rate) && positive(burst)
       ? { lookups: Math.floor(lookups), rate: { requestsPerSecond: rate, burst: Math.floor(burst) } }
@@ -132,18 +133,32 @@ export function parseApiRate(value: unknown): ApiRate {
   if (value === undefined) {
     return DOCUMENTED_RATE;
   }
-  const parts = typeof value === 'string' ? value.split('/') : [];
-  const object = (typeof value === 'object' && value !== null ? value : {}) as Record<string, unknown>;
-  const requestsPerSecond = Number(typeof value === 'string' ? parts[0] : object.requestsPerSecond);
-  const burst = Number(typeof value === 'string' ? parts[1] : object.burst);
-  if (!positive(requestsPerSecond) || !positive(burst) || (typeof value === 'string' && parts.length !== 2)) {
-    throw new Error(
-      `EventStreamLookup: invalid context value ${API_RATE_CONTEXT_KEY}=${JSON.stringify(value)}: expected "REQUESTS_PER_SECOND/BURST" such as "5/10", both positive.`,
-    );
+  // `Object()` of anything but an object (a number, null) has neither field, so it is reported below.
+  const fields: Record<string, unknown> = typeof value === 'string' ? rateFields(value) : Object(value);
+  const requestsPerSecond = Number(fields.requestsPerSecond);
+  const burst = Number(fields.burst);
+  if (!positive(requestsPerSecond) || !positive(burst)) {
+    throw invalidRate(value);
   }
   return { requestsPerSecond, burst: Math.floor(burst) };
 }
 
+/** `"R/B"` as the object form's fields. */
+function rateFields(text: string): Record<string, unknown> {
+  const parts = text.split('/');
+  if (parts.length !== 2) {
+    throw invalidRate(text);
+  }
+  return { requestsPerSecond: parts[0], burst: parts[1] };
+}
+
+function invalidRate(value: unknown): Error {
+  return new Error(
+    `EventStreamLookup: invalid context value ${API_RATE_CONTEXT_KEY}=${JSON.stringify(value)}: expected "REQUESTS_PER_SECOND/BURST" such as "5/10", both positive.`,
+  );
+}
+
+/** A finite number above 0 (`Number.isFinite` is false for anything but a number). */
 function positive(value: unknown): value is number {
-  return typeof value === 'number' && Number.isFinite(value) && value > 0;
+  return Number.isFinite(value) && (value as number) > 0;
 }

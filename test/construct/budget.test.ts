@@ -55,6 +55,18 @@ describe('the formula', () => {
     }
   });
 
+  test('the warning: only beyond 900 s; the wait named only when there is one; the context key that raises the rate', () => {
+    // 400 lookups: a storm of 78 s, + 30 s check + 30 s margin = 138 s; a wait of 762 s reaches 900 s exactly.
+    expect(budget.budgetWarning(762, plan(400))).toBeUndefined();
+    const withWait = budget.budgetWarning(763, plan(400));
+    expect(withWait).toContain('need 78s to pass the rate limit, plus the longest waitTimeout of 763s, 30s for a check and a 30s margin: 901s, more than Lambda\'s 900s');
+    expect(withWait).toContain(`or set the context value ${budget.API_RATE_CONTEXT_KEY} to a higher quota granted to the account.`);
+    // 5,000 lookups need 998 s for their first calls alone.
+    const stormOnly = budget.budgetWarning(0, plan(5000));
+    expect(stormOnly).toContain('need 998s to pass the rate limit, 30s for a check');
+    expect(stormOnly).not.toContain('longest waitTimeout');
+  });
+
   test('the rate from the context: "R/B" or an object; nonsense fails the synth', () => {
     expect(budget.parseApiRate(undefined)).toEqual(budget.DOCUMENTED_RATE);
     expect(budget.parseApiRate('50/10')).toEqual({ requestsPerSecond: 50, burst: 10 });

@@ -1,3 +1,4 @@
+import { GetEventStreamCommandOutput } from '@aws-sdk/client-customer-profiles';
 import { describeStream, missingAttributes, missingPhysicalId, streamPhysicalId, toAttributes } from '../../lambda/attributes';
 import { LookupSpec } from '../../lambda/request';
 import { KINESIS_ARN, lookupSpec, runningStream, stoppedStream, STREAM_ARN } from '../fixtures/events';
@@ -36,7 +37,7 @@ describe('toAttributes', () => {
   });
 
   test('an answer without destination details or any optional field: empty strings, never undefined', () => {
-    expect(toAttributes(spec, { $metadata: {} })).toEqual({
+    expect(toAttributes(spec, { $metadata: {} } as GetEventStreamCommandOutput)).toEqual({
       EventStreamArn: '',
       Uri: '',
       State: '',

@@ -6,6 +6,9 @@ import { describeStackStatus, fetchEventStream } from '../../lambda/aws';
 import { AssumeRoleError } from '../../lambda/reasons';
 import { lookupSpec, runningStream, STACK_ID } from '../fixtures/events';
 
+/** The options a mocked `send` was given (its typings know only the command). */
+const sendOptions = (call: { args: readonly unknown[] }) => call.args[1] as { abortSignal?: AbortSignal } | undefined;
+
 /**
  * The edge to AWS (lambda/aws.ts) on its own: which client each call uses, with which config,
  * region, credentials and abort signal, and that short-lived clients are destroyed.
@@ -62,8 +65,8 @@ describe('fetchEventStream with the function\'s own credentials', () => {
     await expect(fetchEventStream(spec({ region: 'ap-southeast-2' }), signal)).resolves.toMatchObject({ State: 'RUNNING' });
     const call = profiles.send.getCall(0);
     expect((call.args[0] as GetEventStreamCommand).input).toEqual({ DomainName: 'retail-profiles', EventStreamName: 'orders' });
-    expect(call.args[1]).toEqual({ abortSignal: signal });
-    expect(call.args[1]!.abortSignal).toBe(signal);
+    expect(sendOptions(call)).toEqual({ abortSignal: signal });
+    expect(sendOptions(call)?.abortSignal).toBe(signal);
     const config = configOf(call.thisValue);
     await expect(config.region()).resolves.toBe('ap-southeast-2');
     await expect(config.maxAttempts()).resolves.toBe(1);
@@ -99,11 +102,11 @@ describe('fetchEventStream through an assumed role', () => {
       ExternalId: 'shared-ext-id',
       DurationSeconds: 900,
     });
-    expect(assume.args[1]).toEqual({ abortSignal: signal });
-    expect(assume.args[1]!.abortSignal).toBe(signal);
+    expect(sendOptions(assume)).toEqual({ abortSignal: signal });
+    expect(sendOptions(assume)?.abortSignal).toBe(signal);
 
     const read = profiles.send.getCall(0);
-    expect(read.args[1]!.abortSignal).toBe(signal);
+    expect(sendOptions(read)?.abortSignal).toBe(signal);
     const config = configOf(read.thisValue);
     await expect(config.region()).resolves.toBe('eu-west-1');
     await expect(config.maxAttempts()).resolves.toBe(1);
@@ -160,8 +163,8 @@ describe('describeStackStatus', () => {
     await expect(describeStackStatus(STACK_ID, signal)).resolves.toBe('UPDATE_ROLLBACK_IN_PROGRESS');
     const call = cloudformation.send.getCall(0);
     expect((call.args[0] as DescribeStacksCommand).input).toEqual({ StackName: STACK_ID });
-    expect(call.args[1]).toEqual({ abortSignal: signal });
-    expect(call.args[1]!.abortSignal).toBe(signal);
+    expect(sendOptions(call)).toEqual({ abortSignal: signal });
+    expect(sendOptions(call)?.abortSignal).toBe(signal);
     const config = configOf(call.thisValue);
     await expect(config.region()).resolves.toBe('us-east-1');
     await expect(config.maxAttempts()).resolves.toBe(3);
