@@ -107,7 +107,7 @@ function checkTarget(scope: Construct, options: EventStreamLookupOptions): Targe
     validateName('eventStreamName', options.eventStreamName);
     validateRegion(options.region);
   } catch (error) {
-    throw new Error(`EventStreamLookup.fromLookup: cannot look up ${nameOf(shown)}: ${(error as Error).message.replace(/^EventStreamLookup: /, '')}`);
+    throw new Error(`EventStreamLookup.fromLookup: cannot look up ${nameOf(shown)}: ${(error as Error).message.replace('EventStreamLookup: ', '')}`);
   }
   return { domainName: options.domainName, eventStreamName: options.eventStreamName, region, account: stack.account };
 }

@@ -97,6 +97,7 @@ describe('once the CLI has cached the stream', () => {
     expect(orders.destinationStream.streamArn).toBe(URI);
     expect(orders.destinationStream.streamName).toBe('retail-orders');
     expect((stack.node.root as App).synth().manifest.missing).toBeUndefined();
+    Annotations.fromStack(stack).hasNoError('*', Match.anyValue());
   });
 
   test('the template holds the literal values, and no function, custom resource or lookup of any kind', () => {
@@ -218,6 +219,23 @@ describe('a malformed cached value fails synth and says to reset it', () => {
   test('a long malformed value is cut in the message', () => {
     const call = () => EventStreamLookup.fromLookup(stackWith({ [KEY]: [{ ...entry, EventStreamArn: 7, Tags: 'x'.repeat(1000) }] }), 'Orders', ORDERS);
     expect(call).toThrow(/is malformed \(expected a non-empty string EventStreamArn\): \[\{"EventStreamArn":7,.{250,300}\.\.\.\. Run/);
+  });
+
+  test('a value of up to 300 characters is shown whole, one more is cut at 300', () => {
+    const valueOf = (length: number) => [{ EventStreamArn: 7, Tags: 'x'.repeat(length - '[{"EventStreamArn":7,"Tags":""}]'.length) }];
+    const messageFor = (value: unknown) => {
+      try {
+        EventStreamLookup.fromLookup(stackWith({ [KEY]: value }), 'Orders', ORDERS);
+      } catch (error) {
+        return (error as Error).message;
+      }
+      throw new Error('expected the lookup to fail');
+    };
+    const whole = JSON.stringify(valueOf(300));
+    expect(whole).toHaveLength(300);
+    expect(messageFor(valueOf(300))).toContain(`: ${whole}. Run`);
+    const cut = JSON.stringify(valueOf(301));
+    expect(messageFor(valueOf(301))).toContain(`: ${cut.slice(0, 300)}.... Run`);
   });
 });
 
