@@ -5,7 +5,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import { IConstruct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { EventStreamLookup, EventStreamLookupProvider } from '../../src';
 import { acknowledgeWith } from '../../src/acknowledgements';
 import { testStack } from '../fixtures/stacks';
@@ -280,6 +280,39 @@ describe('acknowledgements without Validations (aws-cdk-lib before 2.257)', () =
           ],
         },
       },
+    });
+  });
+
+  test('on a construct, they go on its CloudFormation resource; with none to carry them (a stack), nothing is written', () => {
+    const stack = testStack();
+    const queue = new Construct(stack, 'Queue');
+    new CfnResource(queue, 'Resource', { type: 'AWS::SQS::Queue' });
+    acknowledgeWith(undefined, queue, 'AwsSolutions::AwsSolutions-SQS3', 'no queue of its own');
+    const wrapper = new Construct(stack, 'Wrapper');
+    new Construct(wrapper, 'Resource');
+    expect(() => {
+      acknowledgeWith(undefined, stack, 'AwsSolutions::AwsSolutions-SQS3', 'nothing to carry it');
+      acknowledgeWith(undefined, wrapper, 'AwsSolutions::AwsSolutions-SQS3', 'nothing to carry it');
+    }).not.toThrow();
+    const template = Template.fromStack(stack);
+    expect(template.findResources('AWS::SQS::Queue')).toEqual({
+      [stack.getLogicalId(queue.node.defaultChild as CfnResource)]: {
+        Type: 'AWS::SQS::Queue',
+        Metadata: { cdk_nag: { rules_to_suppress: [{ id: 'AwsSolutions-SQS3', reason: 'no queue of its own' }] } },
+      },
+    });
+    expect(JSON.stringify(template.toJSON())).not.toContain('nothing to carry it');
+  });
+
+  test('an id not of the form Pack::Pack-Rule[finding] is written whole', () => {
+    const stack = testStack();
+    const resource = new CfnResource(stack, 'R', { type: 'AWS::SQS::Queue' });
+    const ids = ['F0007', 'Pack::Pack-Rule[finding]trailing', 'Rule[x]::Other'];
+    for (const id of ids) {
+      acknowledgeWith(undefined, resource, id, 'why');
+    }
+    Template.fromStack(stack).hasResource('AWS::SQS::Queue', {
+      Metadata: { cdk_nag: { rules_to_suppress: ids.map((id) => ({ id, reason: 'why' })) } },
     });
   });
 });
