@@ -1,0 +1,58 @@
+/**
+ * Mutation testing by area: each run mutates a few files against only the tests that can see them.
+ * One run over everything makes every mutant of the construct rerun every construct test (each
+ * synthesizes stacks), which takes hours on 2 cores; by area it takes well under one.
+ * A score measured against fewer tests is a lower bound of the score against all of them.
+ */
+
+/** Files one run mutates, and the test files (globs under the repository root) it runs against them. */
+export interface MutationArea {
+  readonly mutate: readonly string[];
+  readonly tests: readonly string[];
+}
+
+/** The areas, in the order `npx projen mutation:areas` runs them. Together they mutate every file of MUTATED_FOLDERS but NOT_MUTATED. */
+export const AREAS: Readonly<Record<string, MutationArea>> = {
+  'handler': {
+    mutate: [
+      'lambda/attributes.ts', 'lambda/aws.ts', 'lambda/index.ts', 'lambda/log.ts', 'lambda/lookup.ts',
+      'lambda/reasons.ts', 'lambda/request.ts', 'lambda/respond.ts', 'lambda/rollback.ts', 'lambda/timing.ts',
+    ],
+    // The base config's testPathIgnorePatterns leave out the fuzz test (thousands of runs, no more kills).
+    tests: ['test/handler/*.test.ts', 'test/construct/patterns.test.ts'],
+  },
+  'planner': {
+    mutate: ['src/permissions.ts', 'src/validation.ts'],
+    tests: ['test/construct/{permissions,validation,patterns}.test.ts'],
+  },
+  'budget': {
+    mutate: ['src/budget.ts', 'src/contract.ts'],
+    tests: ['test/construct/{budget,patterns,validation}.test.ts', 'test/handler/{storm,time-guard,entry,request}.test.ts'],
+  },
+  'synth-time': {
+    mutate: ['src/synth-time-lookup.ts'],
+    tests: ['test/construct/from-lookup.test.ts'],
+  },
+  'acknowledgements': {
+    mutate: ['src/acknowledgements.ts'],
+    tests: ['test/construct/{compliance,nag,provider}.test.ts'],
+  },
+  'construct': {
+    mutate: ['src/event-stream-lookup.ts'],
+    tests: ['test/construct/{event-stream-lookup,refresh,destination-stream,from-lookup,budget}.test.ts'],
+  },
+  'provider': {
+    mutate: ['src/provider.ts'],
+    tests: ['test/construct/{provider,budget,event-stream-lookup,refresh,compliance}.test.ts'],
+  },
+};
+
+/** The folders whose code is mutated. */
+export const MUTATED_FOLDERS = ['lambda', 'src'] as const;
+
+/** Files of those folders that hold nothing a mutant could change: exports and interfaces only. */
+export const NOT_MUTATED: Readonly<Record<string, string>> = {
+  'src/index.ts': 'the package entry point: exports only',
+  'src/event-stream-attributes.ts': 'an interface',
+  'src/provider-props.ts': 'an interface',
+};
