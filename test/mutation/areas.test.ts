@@ -51,7 +51,8 @@ describe('an area\'s config', () => {
     expect(config.jsonReporter).toEqual({ fileName: 'reports/mutation/budget/mutation.json' });
     expect(config.htmlReporter).toEqual({ fileName: 'reports/mutation/budget/mutation.html' });
     const { $schema, '//': generated, ...kept } = base;
-    expect({ ...config, mutate: kept.mutate, incrementalFile: kept.incrementalFile, jsonReporter: kept.jsonReporter, htmlReporter: kept.htmlReporter })
+    const { mutate, incrementalFile, jsonReporter, htmlReporter } = kept;
+    expect({ ...config, mutate, incrementalFile, jsonReporter, htmlReporter })
       .toEqual({ ...kept, jest: { ...kept.jest, config: { ...kept.jest.config, testMatch: config.jest.config.testMatch } } });
     expect(config.jest.config.testPathIgnorePatterns).toContain('fuzz\\.test\\.ts$');
   });

@@ -63,7 +63,7 @@ export function scoresByFolder(reports: readonly MutationReport[]): FolderScore[
   }
   return [...folders.keys()].sort().map((folder) => {
     const { files, counts } = folders.get(folder)!;
-    const [killed, timeout, survived, noCoverage, ignored] = ['killed', 'timeout', 'survived', 'noCoverage', 'ignored'].map((key) => counts[key] ?? 0);
+    const [killed, timeout, survived, noCoverage, ignored] = Object.values(COUNTED).map((key) => counts[key] ?? 0);
     const detected = killed + timeout;
     return { folder, files: files.size, killed, timeout, survived, noCoverage, ignored, score: (100 * detected) / (detected + survived + noCoverage) };
   });
