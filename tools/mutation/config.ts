@@ -65,7 +65,8 @@ export function scoresByFolder(reports: readonly MutationReport[]): FolderScore[
     const { files, counts } = folders.get(folder)!;
     const [killed, timeout, survived, noCoverage, ignored] = Object.values(COUNTED).map((key) => counts[key] ?? 0);
     const detected = killed + timeout;
-    return { folder, files: files.size, killed, timeout, survived, noCoverage, ignored, score: (100 * detected) / (detected + survived + noCoverage) };
+    const score = (100 * detected) / (detected + survived + noCoverage);
+    return { folder, files: files.size, killed, timeout, survived, noCoverage, ignored, score };
   });
 }
 
