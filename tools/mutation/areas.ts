@@ -39,7 +39,7 @@ export const AREAS: Readonly<Record<string, MutationArea>> = {
   },
   'construct': {
     mutate: ['src/event-stream-lookup.ts'],
-    tests: ['test/construct/{event-stream-lookup,refresh,destination-stream,from-lookup,budget}.test.ts'],
+    tests: ['test/construct/{event-stream-lookup,validation,refresh,destination-stream,from-lookup,budget}.test.ts'],
   },
   'provider': {
     mutate: ['src/provider.ts'],
