@@ -85,7 +85,10 @@ export class EventStreamLookupProvider extends Construct {
   public readonly serviceToken: string;
   /** What a lookup must depend on so that permissions outlive it (Delete still runs with them). */
   public readonly permissions: IDependable;
-  /** The handler function. */
+  /**
+   * The handler function. Its role is referenced by ARN and immutable: statements added through the
+   * function are dropped; add permissions through `role`.
+   */
   public readonly function: lambda.Function;
   /**
    * The function's role. Statements added to it (`addToPrincipalPolicy`, grants) land in the
@@ -187,13 +190,9 @@ export class EventStreamLookupProvider extends Construct {
     if (props.memorySize !== undefined) {
       fn.memorySize = props.memorySize;
     }
-    if (props.functionName !== undefined) {
-      fn.functionName = props.functionName;
-    }
-    if (props.reservedConcurrentExecutions !== undefined) {
-      fn.reservedConcurrentExecutions = props.reservedConcurrentExecutions;
-    }
-    if (props.tracing !== undefined && props.tracing !== lambda.Tracing.DISABLED) {
+    fn.functionName = props.functionName;
+    fn.reservedConcurrentExecutions = props.reservedConcurrentExecutions;
+    if (tracingEnabled(props)) {
       fn.tracingConfig = { mode: props.tracing };
       this.addTracingPolicy();
     }
@@ -247,10 +246,19 @@ export class EventStreamLookupProvider extends Construct {
    */
   public _planGetEventStream(): ResourcePlan {
     const targets = this.registrations.filter((r) => r.roleArn === undefined).map((r) => r.target);
-    const roles = this.assumedRoles();
-    const rolesCost = roles.reduce((sum, arn) => sum + estimateLength(arn, 2048) + 3, 0);
+    return planResources(targets, profileArns(Stack.of(this)), this._getEventStreamBudget());
+  }
+
+  /**
+   * Characters left for the GetEventStream resources: IAM's limit less the reserve, each assumed
+   * role's ARN (with its quotes and comma), the statements added through the role, the tracing policy.
+   *
+   * @internal
+   */
+  public _getEventStreamBudget(): number {
+    const rolesCost = this.assumedRoles().reduce((sum, arn) => sum + estimateLength(arn, 2048) + 3, 0);
     const othersCost = this.providerRole.statementsLength() + (this.tracingPolicy ? TRACING_POLICY_LENGTH : 0);
-    return planResources(targets, this.arnFactory(), ROLE_POLICY_LIMIT - POLICY_RESERVE - rolesCost - othersCost);
+    return ROLE_POLICY_LIMIT - POLICY_RESERVE - rolesCost - othersCost;
   }
 
   private acknowledgePatterns(policy: iam.CfnPolicy): void {
@@ -284,7 +292,7 @@ export class EventStreamLookupProvider extends Construct {
     if (props.reservedConcurrentExecutions === undefined) {
       unfixed.push([fn, COMPLIANCE_RULES.concurrency]);
     }
-    if (props.tracing === undefined || props.tracing === lambda.Tracing.DISABLED) {
+    if (!tracingEnabled(props)) {
       unfixed.push([fn, COMPLIANCE_RULES.tracing]);
     }
     // A log group of the user's own is theirs to judge; the provider's is encrypted only with a key.
@@ -342,13 +350,14 @@ export class EventStreamLookupProvider extends Construct {
       // The user's own log group replaces the provider's, which leaves the tree.
       this.userLogGroup = props.logGroup;
       this.node.tryRemoveChild(this.ownLogGroup.node.id);
-      fn.loggingConfig = { ...(this.stackResolved(fn.loggingConfig) as object), logGroup: props.logGroup.logGroupName };
+      fn.loggingConfig = { ...(fn.loggingConfig as lambda.CfnFunction.LoggingConfigProperty | undefined), logGroup: props.logGroup.logGroupName };
       return;
     }
     const cfnLogGroup = this.ownLogGroup.node.defaultChild as logs.CfnLogGroup;
     if (props.logRetention !== undefined) {
       cfnLogGroup.retentionInDays = props.logRetention === logs.RetentionDays.INFINITE ? undefined : props.logRetention;
     }
+    // Stryker disable next-line ConditionalExpression: applying no policy applies RETAIN, the log group's own default
     if (props.logRemovalPolicy !== undefined) {
       this.ownLogGroup.applyRemovalPolicy(props.logRemovalPolicy);
     }
@@ -367,10 +376,6 @@ export class EventStreamLookupProvider extends Construct {
         },
       }));
     }
-  }
-
-  private stackResolved(value: unknown): unknown {
-    return value === undefined ? {} : value;
   }
 
   private assumedRoles(): string[] {
@@ -396,22 +401,22 @@ export class EventStreamLookupProvider extends Construct {
     statements.push(...this.providerRole.statements.map((statement) => statement.toStatementJson()));
     return { Version: '2012-10-17', Statement: statements };
   }
+}
 
-  private arnFactory(): ArnFactory {
-    const stack = Stack.of(this);
-    return {
-      arn: (region, resource) =>
-        stack.formatArn({ service: 'profile', region, resource, arnFormat: ArnFormat.NO_RESOURCE_NAME }),
-      // arn:PARTITION:profile:REGION:ACCOUNT:RESOURCE, tokens counted at their longest value
-      // (aws-us-gov, ap-southeast-5, 12 digits, 64-character names).
-      length: (region, resource) =>
-        'arn::profile:::'.length +
-        estimateLength(stack.partition, 10) +
-        estimateLength(region, 14) +
-        estimateLength(stack.account, 12) +
-        estimateLength(resource, 64),
-    };
-  }
+/** Customer Profiles ARNs of the stack's partition and account, and their length at most once resolved. */
+export function profileArns(stack: Stack): ArnFactory {
+  return {
+    arn: (region, resource) =>
+      stack.formatArn({ service: 'profile', region, resource, arnFormat: ArnFormat.NO_RESOURCE_NAME }),
+    // arn:PARTITION:profile:REGION:ACCOUNT:RESOURCE, tokens counted at their longest value
+    // (aws-us-gov, ap-southeast-5, 12 digits, 64-character names).
+    length: (region, resource) =>
+      'arn::profile:::'.length +
+      estimateLength(stack.partition, 10) +
+      estimateLength(region, 14) +
+      estimateLength(stack.account, 12) +
+      estimateLength(resource, 64),
+  };
 }
 
 /** A resolved CloudFormation value as rule packs name it in finding ids: `{"Ref": "X"}` becomes `<X>`. */
@@ -485,15 +490,25 @@ function validateProviderProps(props: EventStreamLookupProviderProps): void {
     fail('logGroup excludes logRetention, logRemovalPolicy and logEncryptionKey: set those on your own log group, or let the provider create one.');
   }
   const memory = props.memorySize;
-  if (memory !== undefined && !Token.isUnresolved(memory) && (!Number.isInteger(memory) || memory < 128 || memory > 10_240)) {
+  if (isLiteral(memory) && (!Number.isInteger(memory) || memory < 128 || memory > 10_240)) {
     fail(`memorySize is ${memory}, expected a whole number of MiB from 128 to 10240.`);
   }
   const reserved = props.reservedConcurrentExecutions;
-  if (reserved !== undefined && !Token.isUnresolved(reserved) && (!Number.isInteger(reserved) || reserved < 1)) {
+  if (isLiteral(reserved) && (!Number.isInteger(reserved) || reserved < 1)) {
     fail(`reservedConcurrentExecutions is ${reserved}, expected a whole number of at least 1 (0 would stop every lookup).`);
   }
   const name = props.functionName;
-  if (name !== undefined && !Token.isUnresolved(name) && !/^[a-zA-Z0-9_-]{1,64}$/.test(name)) {
+  if (isLiteral(name) && !/^[a-zA-Z0-9_-]{1,64}$/.test(name)) {
     fail(`functionName ${JSON.stringify(name)} is not a Lambda function name: 1-64 letters, digits, '-' and '_'.`);
   }
+}
+
+/** Set, and known at synth time (a token is checked by CloudFormation instead). */
+function isLiteral<T>(value: T | undefined): value is T {
+  return value !== undefined && !Token.isUnresolved(value);
+}
+
+/** Whether the configuration turns X-Ray tracing on. */
+function tracingEnabled(props: EventStreamLookupProviderProps): boolean {
+  return props.tracing !== undefined && props.tracing !== lambda.Tracing.DISABLED;
 }

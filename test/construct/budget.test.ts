@@ -115,5 +115,7 @@ describe('in the template', () => {
     expect(warnings).toEqual([
       expect.stringMatching(/400 lookups at 5 GetEventStream calls\/s \(burst 10\) need 78s .* waitTimeout of 840s.* 978s, more than Lambda's 900s.*Spread the lookups over more stacks/),
     ]);
+    // Its id lets a user acknowledge it: Annotations.of(stack).acknowledgeWarning('cdk-event-stream-lookup:budget').
+    expect(warnings[0]).toMatch(/ \[ack: cdk-event-stream-lookup:budget\]$/);
   });
 });

@@ -1,4 +1,4 @@
-import { Aspects, CfnResource, IAspect, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
+import { Aspects, CfnParameter, CfnResource, IAspect, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -54,6 +54,25 @@ describe('defaults', () => {
     template.resourceCountIs('AWS::IAM::Policy', 1);
     template.resourceCountIs('AWS::EC2::SecurityGroup', 0);
   });
+
+  test('the function and its role say what they are; only Lambda may assume the role', () => {
+    const template = Template.fromStack(stackWithLookup());
+    template.hasResourceProperties(HANDLER, {
+      Description: 'EventStreamLookup: answers CloudFormation with the facts of Customer Profiles event streams',
+    });
+    template.hasResourceProperties('AWS::IAM::Role', {
+      Description: 'Runs the EventStreamLookup handler: reads Customer Profiles event streams, writes its own logs.',
+      AssumeRolePolicyDocument: { Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { Service: 'lambda.amazonaws.com' } }] },
+    });
+  });
+
+  test('the function\'s role takes no statements (it is referenced by ARN): permissions go through provider.role', () => {
+    const stack = stackWithLookup();
+    const statement = new iam.PolicyStatement({ actions: ['kms:Decrypt'], resources: ['arn:aws:kms:us-east-1:123456789012:key/abc'] });
+    EventStreamLookupProvider.of(stack).function.addToRolePolicy(statement);
+    Template.fromStack(stack).resourceCountIs('AWS::IAM::Policy', 1);
+    expect(JSON.stringify(policyStatements(stack))).not.toContain('kms:Decrypt');
+  });
 });
 
 describe('configure', () => {
@@ -71,7 +90,14 @@ describe('configure', () => {
     }
     const template = Template.fromStack(stack);
     template.resourceCountIs(HANDLER, 1);
-    template.hasResourceProperties(HANDLER, { MemorySize: 1024, FunctionName: 'event-stream-lookups' });
+    template.hasResourceProperties(HANDLER, {
+      MemorySize: 1024,
+      FunctionName: 'event-stream-lookups',
+      TracingConfig: Match.absent(),
+      ReservedConcurrentExecutions: Match.absent(),
+      VpcConfig: Match.absent(),
+    });
+    template.resourceCountIs('AWS::IAM::Policy', 1);
   });
 
   test('the same configuration twice is fine; two different ones are an error naming both', () => {
@@ -81,6 +107,25 @@ describe('configure', () => {
     expect(() => provider.configure({ tracing: lambda.Tracing.ACTIVE, memorySize: 512 })).not.toThrow();
     expect(() => EventStreamLookupProvider.of(stack).configure({ memorySize: 1024 })).toThrow(
       "EventStreamLookupProvider: the provider of stack 'Consumer' is configured twice, differently: first { memorySize: 512, tracing: \"Active\" }, then { memorySize: 1024 }.",
+    );
+  });
+
+  test('the error names each configuration\'s values: constructs by path, tokens as such, unset options not at all', () => {
+    const stack = stackWithLookup();
+    const vpc = privateVpc(stack);
+    const group = ec2.SecurityGroup.fromSecurityGroupId(stack, 'Group', 'sg-0123456789abcdef0');
+    const name = new CfnParameter(stack, 'Name').valueAsString;
+    const provider = EventStreamLookupProvider.of(stack).configure({
+      vpc,
+      securityGroups: [group],
+      vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+      functionName: name,
+      memorySize: undefined,
+    });
+    const same = { vpc, securityGroups: [group], vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS }, functionName: name };
+    expect(() => provider.configure(same)).not.toThrow();
+    expect(() => provider.configure({ functionName: 'lookups' })).toThrow(
+      'first { functionName: (token), securityGroups: [Consumer/Group], vpc: Consumer/Vpc, vpcSubnets: { subnetType: "Private" } }, then { functionName: "lookups" }.',
     );
   });
 
@@ -96,7 +141,14 @@ describe('configure', () => {
     });
     template.hasResourceProperties('AWS::EC2::SecurityGroup', {
       VpcId: 'vpc-0123456789abcdef0',
-      SecurityGroupEgress: [{ CidrIp: '0.0.0.0/0', IpProtocol: 'tcp', FromPort: 443, ToPort: 443, Description: Match.anyValue() }],
+      GroupDescription: 'EventStreamLookup handler: outbound HTTPS only',
+      SecurityGroupEgress: [{
+        CidrIp: '0.0.0.0/0',
+        IpProtocol: 'tcp',
+        FromPort: 443,
+        ToPort: 443,
+        Description: 'HTTPS to Customer Profiles, STS, CloudFormation and S3',
+      }],
       SecurityGroupIngress: Match.absent(),
     });
     template.hasResourceProperties('AWS::IAM::Role', {
@@ -118,8 +170,26 @@ describe('configure', () => {
     template.resourceCountIs('AWS::EC2::SecurityGroup', 0);
   });
 
+  test('VPC: an empty list of security groups gets the provider\'s own', () => {
+    const stack = stackWithLookup();
+    EventStreamLookupProvider.of(stack).configure({ vpc: privateVpc(stack), securityGroups: [] });
+    Template.fromStack(stack).hasResourceProperties(HANDLER, {
+      VpcConfig: { SecurityGroupIds: [{ 'Fn::GetAtt': [Match.stringLikeRegexp('^EventStreamLookupProviderSecurityGroup'), 'GroupId'] }] },
+    });
+  });
+
   test.each([
     ['public subnets', (s: Stack) => ({ vpc: privateVpc(s), vpcSubnets: { subnetType: ec2.SubnetType.PUBLIC } }), /vpcSubnets selects public subnets/],
+    ['one public subnet among private ones', (s: Stack) => {
+      const vpc = privateVpc(s);
+      return { vpc, vpcSubnets: { subnets: [vpc.privateSubnets[0], vpc.publicSubnets[0]] } };
+    }, /vpcSubnets selects public subnets/],
+    ['a log group and a removal policy', (s: Stack) => ({ logGroup: new logs.LogGroup(s, 'Mine'), logRemovalPolicy: RemovalPolicy.DESTROY }), /logGroup excludes/],
+    ['a log group and a key', (s: Stack) => ({ logGroup: new logs.LogGroup(s, 'Mine'), logEncryptionKey: new kms.Key(s, 'K') }), /logGroup excludes/],
+    ['10241 MiB', () => ({ memorySize: 10_241 }), /memorySize is 10241, expected/],
+    ['a fraction of a MiB', () => ({ memorySize: 128.5 }), /memorySize is 128.5, expected/],
+    ['a fractional reservation', () => ({ reservedConcurrentExecutions: 1.5 }), /reservedConcurrentExecutions is 1.5/],
+    ['a 65-character function name', () => ({ functionName: 'f'.repeat(65) }), /functionName "f{65}" is not a Lambda function name/],
     ['subnets without a VPC', (s: Stack) => ({ vpcSubnets: { subnets: privateVpc(s).privateSubnets } }), /vpcSubnets and securityGroups need vpc/],
     ['a log group and a retention', (s: Stack) => ({ logGroup: new logs.LogGroup(s, 'Mine'), logRetention: logs.RetentionDays.ONE_DAY }), /logGroup excludes logRetention/],
     ['127 MiB', () => ({ memorySize: 127 }), /memorySize is 127, expected a whole number of MiB from 128 to 10240/],
@@ -128,6 +198,19 @@ describe('configure', () => {
   ])('refuses %s at synth', (_, props, message) => {
     const stack = stackWithLookup();
     expect(() => EventStreamLookupProvider.of(stack).configure(props(stack))).toThrow(message);
+  });
+
+  test.each([
+    ['the bounds of memory and a reservation of 1', () => ({ memorySize: 128, reservedConcurrentExecutions: 1, functionName: 'f'.repeat(64) })],
+    ['10240 MiB', () => ({ memorySize: 10_240 })],
+    ['tokens, which CloudFormation checks', (s: Stack) => ({
+      memorySize: new CfnParameter(s, 'Memory', { type: 'Number' }).valueAsNumber,
+      reservedConcurrentExecutions: new CfnParameter(s, 'Reserved', { type: 'Number' }).valueAsNumber,
+      functionName: new CfnParameter(s, 'Name').valueAsString,
+    })],
+  ])('accepts %s', (_, props) => {
+    const stack = stackWithLookup();
+    expect(() => EventStreamLookupProvider.of(stack).configure(props(stack))).not.toThrow();
   });
 
   test('a log group of your own replaces the provider\'s, in the function and the policy', () => {
@@ -163,7 +246,12 @@ describe('configure', () => {
       KeyPolicy: {
         Statement: Match.arrayWith([Match.objectLike({
           Principal: { Service: 'logs.us-east-1.amazonaws.com' },
-          Condition: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': Match.anyValue() } },
+          Resource: '*',
+          Condition: {
+            ArnLike: {
+              'kms:EncryptionContext:aws:logs:arn': { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':logs:us-east-1:123456789012:log-group:*']] },
+            },
+          },
         })]),
       },
     });
@@ -182,7 +270,8 @@ describe('configure', () => {
     template.hasResourceProperties(HANDLER, { TracingConfig: { Mode: 'Active' }, ReservedConcurrentExecutions: 10 });
     template.hasResourceProperties('AWS::IAM::Policy', {
       PolicyName: 'EventStreamLookupTracing',
-      PolicyDocument: { Statement: [{ Effect: 'Allow', Action: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], Resource: '*' }] },
+      Roles: [{ Ref: Match.stringLikeRegexp('^EventStreamLookupProviderRole') }],
+      PolicyDocument: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], Resource: '*' }] },
     });
     expect(JSON.stringify(policyStatements(stack))).not.toContain('"*"');
   });

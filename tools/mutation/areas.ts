@@ -43,7 +43,7 @@ export const AREAS: Readonly<Record<string, MutationArea>> = {
   },
   'provider': {
     mutate: ['src/provider.ts'],
-    tests: ['test/construct/{provider,budget,event-stream-lookup,refresh,compliance}.test.ts'],
+    tests: ['test/construct/{provider,policy-budget,missing-bundle,budget,event-stream-lookup,refresh,compliance}.test.ts'],
   },
 };
 
