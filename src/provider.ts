@@ -476,7 +476,7 @@ function describeValue(value: unknown): string {
   if (value && typeof value === 'object') {
     return `{ ${Object.entries(value).map(([k, v]) => `${k}: ${describeValue(v)}`).join(', ')} }`;
   }
-  return typeof value === 'string' && Token.isUnresolved(value) ? '(token)' : JSON.stringify(value);
+  return Token.isUnresolved(value) ? '(token)' : JSON.stringify(value);
 }
 
 function validateProviderProps(props: EventStreamLookupProviderProps): void {

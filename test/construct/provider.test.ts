@@ -114,18 +114,22 @@ describe('configure', () => {
     const stack = stackWithLookup();
     const vpc = privateVpc(stack);
     const group = ec2.SecurityGroup.fromSecurityGroupId(stack, 'Group', 'sg-0123456789abcdef0');
+    const other = ec2.SecurityGroup.fromSecurityGroupId(stack, 'Other', 'sg-0123456789abcdef1');
     const name = new CfnParameter(stack, 'Name').valueAsString;
+    const memory = new CfnParameter(stack, 'Memory', { type: 'Number' }).valueAsNumber;
+    const subnets = { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, onePerAz: true };
     const provider = EventStreamLookupProvider.of(stack).configure({
       vpc,
-      securityGroups: [group],
-      vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+      securityGroups: [group, other],
+      vpcSubnets: subnets,
       functionName: name,
-      memorySize: undefined,
+      memorySize: memory,
+      logRetention: undefined,
     });
-    const same = { vpc, securityGroups: [group], vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS }, functionName: name };
-    expect(() => provider.configure(same)).not.toThrow();
+    expect(() => provider.configure({ vpc, securityGroups: [group, other], vpcSubnets: subnets, functionName: name, memorySize: memory })).not.toThrow();
     expect(() => provider.configure({ functionName: 'lookups' })).toThrow(
-      'first { functionName: (token), securityGroups: [Consumer/Group], vpc: Consumer/Vpc, vpcSubnets: { subnetType: "Private" } }, then { functionName: "lookups" }.',
+      'first { functionName: (token), memorySize: (token), securityGroups: [Consumer/Group, Consumer/Other], vpc: Consumer/Vpc, ' +
+        'vpcSubnets: { subnetType: "Private", onePerAz: true } }, then { functionName: "lookups" }.',
     );
   });
 
