@@ -126,7 +126,8 @@ describe('configure', () => {
       memorySize: memory,
       logRetention: undefined,
     });
-    expect(() => provider.configure({ vpc, securityGroups: [group, other], vpcSubnets: subnets, functionName: name, memorySize: memory })).not.toThrow();
+    const same = { vpc, securityGroups: [group, other], vpcSubnets: subnets, functionName: name, memorySize: memory };
+    expect(() => provider.configure(same)).not.toThrow();
     expect(() => provider.configure({ functionName: 'lookups' })).toThrow(
       'first { functionName: (token), memorySize: (token), securityGroups: [Consumer/Group, Consumer/Other], vpc: Consumer/Vpc, ' +
         'vpcSubnets: { subnetType: "Private", onePerAz: true } }, then { functionName: "lookups" }.',
