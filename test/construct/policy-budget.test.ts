@@ -46,15 +46,16 @@ describe('the GetEventStream budget', () => {
 
 describe('profile ARNs before they are resolved', () => {
   const agnostic = new Stack(new App(), 'Agnostic');
-  const { arn, length } = profileArns(agnostic);
 
   test('are in the stack\'s partition and account', () => {
+    const { arn } = profileArns(agnostic);
     expect(agnostic.resolve(arn('eu-west-1', 'domains/retail-profiles'))).toEqual({
       'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':profile:eu-west-1:', { Ref: 'AWS::AccountId' }, ':domains/retail-profiles']],
     });
   });
 
   test('count each token at its longest: partition 10, region 14, account 12, a name 64', () => {
+    const { length } = profileArns(agnostic);
     const fixed = 'arn::profile:::'.length;
     expect(length('eu-west-1', 'domains/retail-profiles')).toBe(fixed + 10 + 'eu-west-1'.length + 12 + 'domains/retail-profiles'.length);
     expect(length(agnostic.region, 'domains/d')).toBe(fixed + 10 + 14 + 12 + 'domains/d'.length);
