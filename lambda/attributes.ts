@@ -1,6 +1,7 @@
 import type { GetEventStreamCommandOutput } from '@aws-sdk/client-customer-profiles';
-import { LookupSpec } from './request';
-import { LookupAttributes } from '../src/contract';
+
+import { LookupAttributes } from '../src/wire/attributes';
+import { LookupSpec } from '../src/wire/properties';
 
 /**
  * GetEventStream's answer shaped into the fixed attribute set, and the physical ids of a lookup.

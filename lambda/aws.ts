@@ -1,7 +1,8 @@
 import { CustomerProfilesClient, GetEventStreamCommand, GetEventStreamCommandOutput } from '@aws-sdk/client-customer-profiles';
 import { AssumeRoleError } from './reasons';
-import { LookupSpec } from './request';
+
 import { HANDLER_TIMING } from './timing';
+import { LookupSpec } from '../src/wire/properties';
 
 /**
  * The edge to AWS. Endpoints come from the SDK's defaults, so `AWS_ENDPOINT_URL_CUSTOMER_PROFILES`,

@@ -3,12 +3,14 @@ import { describeStackStatus, fetchEventStream } from './aws';
 import { log, redactEvent } from './log';
 import { Clock, Outcome, Pacing, Progress, RollbackProbe, runLookup } from './lookup';
 import { subject } from './reasons';
-import { Envelope, InvalidRequestError, LookupSpec, parseSpec, readEnvelope } from './request';
+import { Envelope, InvalidRequestError, parseSpec, readEnvelope } from './request';
 import { CfnResponse, httpPut, putResponse, renderBody } from './respond';
 import { checkRollback, rollbackFallback } from './rollback';
 import { HANDLER_TIMING } from './timing';
-import { lookupBudgetSeconds, parseStormPlan, spreadMs, STORM_PLAN_ENV, StormPlan } from '../src/budget';
-import { TIMING } from '../src/contract';
+import { spreadMs } from './pacing';
+import { decodeStormPlan, lookupBudgetSeconds, STORM_PLAN_ENV, StormPlan } from '../src/wire/storm';
+import { TIMING } from '../src/wire/timing';
+import { LookupSpec } from '../src/wire/properties';
 
 /**
  * Entry point: parses the event, runs the lookup under a time guard, and answers CloudFormation
@@ -81,7 +83,7 @@ export async function handler(event: unknown, context?: LambdaContext): Promise<
 }
 
 async function decide(envelope: Envelope, lambdaDeadline: number, coldStart: boolean): Promise<Outcome> {
-  const plan = parseStormPlan(process.env[STORM_PLAN_ENV]);
+  const plan = decodeStormPlan(process.env[STORM_PLAN_ENV]);
   switch (envelope.requestType) {
     case 'Delete':
       // A lookup owns nothing, so Delete calls nothing: it cannot fail a deletion or a rollback.

@@ -1,11 +1,12 @@
 import type { GetEventStreamCommandOutput } from '@aws-sdk/client-customer-profiles';
 import { describeStream, missingAttributes, missingPhysicalId, streamPhysicalId, toAttributes } from './attributes';
 import { classifyError, Failure, retriesReason, RetryStats, subject } from './reasons';
-import { LookupSpec } from './request';
+
 import { RollbackCheck, rollbackFallback, rollbackFoundReason } from './rollback';
 import { HANDLER_TIMING } from './timing';
-import { StormPlan } from '../src/budget';
-import { LookupAttributes } from '../src/contract';
+import { StormPlan } from '../src/wire/storm';
+import { LookupAttributes } from '../src/wire/attributes';
+import { LookupSpec } from '../src/wire/properties';
 
 /**
  * The pure core: spec -> GetEventStream -> attributes, or a verdict on why the deployment must fail.

@@ -1,5 +1,6 @@
-import { LookupSpec } from './request';
-import { API_RATE_CONTEXT_KEY, StormPlan } from '../src/budget';
+
+import { API_RATE_CONTEXT_KEY, StormPlan } from '../src/wire/storm';
+import { LookupSpec } from '../src/wire/properties';
 
 /**
  * Errors turned into Reasons a person can act on: each names the stream, the domain and the region,

@@ -80,7 +80,6 @@ export interface ResponseTransport {
   sleep(ms: number): Promise<void>;
 }
 
-
 /** Sends the body with PUT, retrying network errors and 5xx answers until `deadline` (epoch ms). */
 export async function putResponse(
   url: string,

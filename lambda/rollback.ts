@@ -1,7 +1,8 @@
 import { missingAttributes } from './attributes';
 import { subject } from './reasons';
-import { LookupSpec } from './request';
-import { LookupAttributes } from '../src/contract';
+
+import { LookupAttributes } from '../src/wire/attributes';
+import { LookupSpec } from '../src/wire/properties';
 
 /**
  * Rollbacks. When a stack update fails, CloudFormation rolls back every resource it had updated

@@ -1,4 +1,6 @@
-export * from './event-stream-attributes';
-export * from './event-stream-lookup';
-export * from './provider-props';
-export { EventStreamLookupProvider } from './provider';
+export * from './event-stream';
+export * from './lookup/event-stream-lookup';
+export * from './lookup/props';
+export * from './provider/props';
+export { EventStreamLookupProvider } from './provider/provider';
+export * from './synth-time/options';

@@ -1,5 +1,6 @@
 import { Duration, Token } from 'aws-cdk-lib';
-import { EXTERNAL_ID_PATTERN, MAX_WAIT_SECONDS, NAME_PATTERN, REGION_PATTERN, ROLE_ARN_PATTERN } from './contract';
+import { EXTERNAL_ID_PATTERN, NAME_PATTERN, REGION_PATTERN, ROLE_ARN_PATTERN } from './wire/patterns';
+import { MAX_WAIT_SECONDS } from './wire/timing';
 
 /**
  * Synth-time checks of lookup props. Each check skips values that are CDK tokens (parameters,

@@ -4,7 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import { EventStreamLookup } from '../src';
-import { RESOURCE_TYPE } from '../src/contract';
+import { RESOURCE_TYPE } from '../src/wire/properties';
 import { testOnBuildCdk } from './fixtures/cdk-version';
 import { EXAMPLES_DIR, exampleNames, synthExample } from '../tools/cdk-cli';
 import { seedRetailWorld, RETAIL_WORLD, stopOrders } from '../tools/demo/world';

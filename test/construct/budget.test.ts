@@ -1,7 +1,9 @@
 import { Duration } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { EventStreamLookup } from '../../src';
-import * as budget from '../../src/budget';
+import { spreadMs } from '../../lambda/pacing';
+import * as timeouts from '../../src/timeouts';
+import * as storm from '../../src/wire/storm';
 import { testApp, testStack } from '../fixtures/stacks';
 
 /**
@@ -10,7 +12,7 @@ import { testApp, testStack } from '../fixtures/stacks';
  */
 
 const TYPE = 'Custom::EventStreamLookup';
-const plan = (lookups: number, requestsPerSecond = 5, burst = 10): budget.StormPlan => ({ lookups, rate: { requestsPerSecond, burst } });
+const plan = (lookups: number, requestsPerSecond = 5, burst = 10): storm.StormPlan => ({ lookups, rate: { requestsPerSecond, burst } });
 
 function stackOf(lookups: number, options: { context?: Record<string, string>; waitTimeout?: Duration } = {}) {
   const stack = testStack(testApp(options.context));
@@ -22,57 +24,57 @@ function stackOf(lookups: number, options: { context?: Record<string, string>; w
 
 describe('the formula', () => {
   test('storm: (N - burst) / rate, rounded up, 0 while the burst covers the stack', () => {
-    expect([1, 10, 11, 100, 400].map((n) => budget.stormSeconds(plan(n)))).toEqual([0, 0, 1, 18, 78]);
-    expect(budget.stormSeconds(plan(400, 50))).toBe(8);
+    expect([1, 10, 11, 100, 400].map((n) => storm.stormSeconds(plan(n)))).toEqual([0, 0, 1, 18, 78]);
+    expect(storm.stormSeconds(plan(400, 50))).toBe(8);
   });
 
   test('function timeout: longest wait + storm + check (30 s) + margin (30 s), at most 900 s', () => {
-    expect(budget.functionTimeoutSeconds(0, plan(1))).toBe(60);
-    expect(budget.functionTimeoutSeconds(0, plan(400))).toBe(78 + 60);
-    expect(budget.functionTimeoutSeconds(300, plan(400))).toBe(300 + 78 + 60);
-    expect(budget.functionTimeoutSeconds(840, plan(400))).toBe(900);
+    expect(timeouts.functionTimeoutSeconds(0, plan(1))).toBe(60);
+    expect(timeouts.functionTimeoutSeconds(0, plan(400))).toBe(78 + 60);
+    expect(timeouts.functionTimeoutSeconds(300, plan(400))).toBe(300 + 78 + 60);
+    expect(timeouts.functionTimeoutSeconds(840, plan(400))).toBe(900);
   });
 
   test('ServiceTimeout: queue (beyond 10 lookups: storm + 300 s of Lambda retry interval) + wait + storm + check + margin (60 s)', () => {
-    expect(budget.serviceTimeoutSeconds(0, plan(1))).toBe(90);
-    expect(budget.serviceTimeoutSeconds(0, plan(10))).toBe(90);
-    expect(budget.serviceTimeoutSeconds(0, plan(11))).toBe(1 + 300 + 1 + 30 + 60);
-    expect(budget.serviceTimeoutSeconds(300, plan(400))).toBe(78 + 300 + 300 + 78 + 30 + 60);
-    expect(budget.serviceTimeoutSeconds(840, plan(490, 0.4))).toBe(3600);
+    expect(timeouts.serviceTimeoutSeconds(0, plan(1))).toBe(90);
+    expect(timeouts.serviceTimeoutSeconds(0, plan(10))).toBe(90);
+    expect(timeouts.serviceTimeoutSeconds(0, plan(11))).toBe(1 + 300 + 1 + 30 + 60);
+    expect(timeouts.serviceTimeoutSeconds(300, plan(400))).toBe(78 + 300 + 300 + 78 + 30 + 60);
+    expect(timeouts.serviceTimeoutSeconds(840, plan(490, 0.4))).toBe(3600);
   });
 
   test('the spread: uniform over the storm', () => {
-    expect(budget.spreadMs(plan(400), 0)).toBe(0);
-    expect(budget.spreadMs(plan(400), 0.5)).toBe(39_000);
-    expect(budget.spreadMs(plan(400), 7)).toBe(78_000);
-    expect(budget.spreadMs(plan(5), 0.9)).toBe(0);
+    expect(spreadMs(plan(400), 0)).toBe(0);
+    expect(spreadMs(plan(400), 0.5)).toBe(39_000);
+    expect(spreadMs(plan(400), 7)).toBe(78_000);
+    expect(spreadMs(plan(5), 0.9)).toBe(0);
   });
 
   test('the plan travels through the environment; anything odd means one lookup at the documented rate', () => {
-    expect(budget.parseStormPlan(budget.renderStormPlan(plan(400, 50, 20)))).toEqual(plan(400, 50, 20));
+    expect(storm.decodeStormPlan(storm.encodeStormPlan(plan(400, 50, 20)))).toEqual(plan(400, 50, 20));
     for (const text of [undefined, '', 'nonsense', 'null', '{"lookups":-1,"rate":5,"burst":10}', '{"lookups":3,"rate":"5","burst":10}']) {
-      expect(budget.parseStormPlan(text)).toEqual(plan(1));
+      expect(storm.decodeStormPlan(text)).toEqual(plan(1));
     }
   });
 
   test('the warning: only beyond 900 s; the wait named only when there is one; the context key that raises the rate', () => {
     // 400 lookups: a storm of 78 s, + 30 s check + 30 s margin = 138 s; a wait of 762 s reaches 900 s exactly.
-    expect(budget.budgetWarning(762, plan(400))).toBeUndefined();
-    const withWait = budget.budgetWarning(763, plan(400));
+    expect(timeouts.budgetWarning(762, plan(400))).toBeUndefined();
+    const withWait = timeouts.budgetWarning(763, plan(400));
     expect(withWait).toContain('need 78s to pass the rate limit, plus the longest waitTimeout of 763s, 30s for a check and a 30s margin: 901s, more than Lambda\'s 900s');
-    expect(withWait).toContain(`or set the context value ${budget.API_RATE_CONTEXT_KEY} to a higher quota granted to the account.`);
+    expect(withWait).toContain(`or set the context value ${storm.API_RATE_CONTEXT_KEY} to a higher quota granted to the account.`);
     // 5,000 lookups need 998 s for their first calls alone.
-    const stormOnly = budget.budgetWarning(0, plan(5000));
+    const stormOnly = timeouts.budgetWarning(0, plan(5000));
     expect(stormOnly).toContain('need 998s to pass the rate limit, 30s for a check');
     expect(stormOnly).not.toContain('longest waitTimeout');
   });
 
   test('the rate from the context: "R/B" or an object; nonsense fails the synth', () => {
-    expect(budget.parseApiRate(undefined)).toEqual(budget.DOCUMENTED_RATE);
-    expect(budget.parseApiRate('50/10')).toEqual({ requestsPerSecond: 50, burst: 10 });
-    expect(budget.parseApiRate({ requestsPerSecond: 2.5, burst: 4 })).toEqual({ requestsPerSecond: 2.5, burst: 4 });
+    expect(timeouts.parseApiRate(undefined)).toEqual(storm.DOCUMENTED_RATE);
+    expect(timeouts.parseApiRate('50/10')).toEqual({ requestsPerSecond: 50, burst: 10 });
+    expect(timeouts.parseApiRate({ requestsPerSecond: 2.5, burst: 4 })).toEqual({ requestsPerSecond: 2.5, burst: 4 });
     for (const bad of ['50', '0/10', '5/x', '5/10/1', 7, null]) {
-      expect(() => budget.parseApiRate(bad)).toThrow(/invalid context value cdk-event-stream-lookup:api-rate/);
+      expect(() => timeouts.parseApiRate(bad)).toThrow(/invalid context value cdk-event-stream-lookup:api-rate/);
     }
   });
 });

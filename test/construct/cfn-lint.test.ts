@@ -47,7 +47,6 @@ function representativeApp(): App {
   });
   // A provider configured as a regulated team configures it: VPC, KMS log group, tracing, reservation.
   const configured = new Stack(app, 'Configured', { env: ENV });
-  addRepresentativeLookups(configured);
   EventStreamLookupProvider.of(configured).configure({
     vpc: ec2.Vpc.fromVpcAttributes(configured, 'Vpc', {
       vpcId: 'vpc-0123456789abcdef0',
@@ -58,6 +57,7 @@ function representativeApp(): App {
     tracing: lambda.Tracing.ACTIVE,
     reservedConcurrentExecutions: 5,
   });
+  addRepresentativeLookups(configured);
   return app;
 }
 

@@ -4,7 +4,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { EventStreamLookupProvider, EventStreamLookupProviderProps } from '../../src';
-import { COMPLIANCE_RULES, findingIds } from '../../src/acknowledgements';
+import { COMPLIANCE_RULES, findingIds } from '../../src/provider/acknowledgements';
 import { acknowledgedPaths, acknowledgements, addPacks, describeWithNag, PACK_NAMES } from '../fixtures/nag';
 import { addRepresentativeLookups, testApp, testStack } from '../fixtures/stacks';
 
@@ -19,10 +19,10 @@ const PROVIDER = 'Consumer/EventStreamLookupProvider';
 function nagged(configure?: (stack: Stack) => EventStreamLookupProviderProps): App {
   const app = testApp();
   const stack = testStack(app);
-  addRepresentativeLookups(stack);
   if (configure) {
     EventStreamLookupProvider.of(stack).configure(configure(stack));
   }
+  addRepresentativeLookups(stack);
   addPacks(app, PACK_NAMES);
   return app;
 }

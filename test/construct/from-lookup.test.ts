@@ -2,7 +2,7 @@ import { App, CfnParameter, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
-import { EventStreamLookup, EventStreamLookupOptions, IEventStreamAttributes } from '../../src';
+import { EventStreamLookup, SynthTimeLookupOptions, IEventStream } from '../../src';
 import { ENV } from '../fixtures/stacks';
 
 /**
@@ -17,7 +17,7 @@ const ARN = 'arn:aws:profile:us-east-1:123456789012:domains/retail-profiles/even
 const URI = 'arn:aws:kinesis:us-east-1:123456789012:stream/retail-orders';
 /** What the CLI caches for the stream: the requested properties, and `Identifier`. */
 const CACHED = [{ EventStreamArn: ARN, Uri: URI, State: 'RUNNING', CreatedAt: '2026-03-02T09:30:00Z', Identifier: 'retail-profiles|orders' }];
-const ORDERS: EventStreamLookupOptions = { domainName: 'retail-profiles', eventStreamName: 'orders' };
+const ORDERS: SynthTimeLookupOptions = { domainName: 'retail-profiles', eventStreamName: 'orders' };
 
 /** A stack in an app holding `context`; `env: null` makes it environment-agnostic. */
 function stackWith(context: Record<string, unknown> = {}, env: { account?: string; region?: string } | null = ENV): Stack {
@@ -130,9 +130,9 @@ describe('once the CLI has cached the stream', () => {
 });
 
 describe('one vocabulary for both modes', () => {
-  test('a construct that takes IEventStreamAttributes takes either lookup', () => {
+  test('a construct that takes IEventStream takes either lookup', () => {
     const stack = stackWith({ [KEY]: CACHED });
-    const grantReader = (stream: IEventStreamAttributes, id: string) => {
+    const grantReader = (stream: IEventStream, id: string) => {
       const role = new iam.Role(stack, id, { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
       stream.destinationStream.grantRead(role);
       new ssm.StringParameter(stack, `${id}Arn`, { stringValue: stream.eventStreamArn });

@@ -1,7 +1,7 @@
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { EventStreamLookup, EventStreamState } from '../../src';
-import { flattenReference } from '../../src/provider';
+import { flattenReference } from '../../src/provider/acknowledgements';
 import { acknowledgements as allAcknowledgements, addPacks, describeWithNag } from '../fixtures/nag';
 import { ENV } from '../fixtures/stacks';
 

@@ -1,5 +1,5 @@
 import { parseSpec } from '../../lambda/request';
-import { EXTERNAL_ID_PATTERN, NAME_PATTERN, REGION_PATTERN, ROLE_ARN_PATTERN } from '../../src/contract';
+import { EXTERNAL_ID_PATTERN, NAME_PATTERN, REGION_PATTERN, ROLE_ARN_PATTERN } from '../../src/wire/patterns';
 import { validateName, validateRegion, validateRole } from '../../src/validation';
 
 /**

@@ -1,7 +1,7 @@
 import { CfnParameter } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { EventStreamLookup } from '../../src';
-import { estimateLength, planResources, StreamTarget } from '../../src/permissions';
+import { estimateLength, planResources, StreamTarget } from '../../src/provider/resource-plan';
 import { testStack } from '../fixtures/stacks';
 
 const arns = {

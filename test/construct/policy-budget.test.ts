@@ -1,8 +1,11 @@
 import { App, CfnParameter, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { EventStreamLookup, EventStreamLookupProvider } from '../../src';
-import { flattenReference, profileArns } from '../../src/provider';
+import { flattenReference } from '../../src/provider/acknowledgements';
+import { getEventStreamBudget, planGetEventStream, profileArns } from '../../src/provider/policy';
+import { compactionLevel, getEventStreamResources } from '../fixtures/policy';
 import { acknowledgements, describeWithNag } from '../fixtures/nag';
 import { testApp, testStack } from '../fixtures/stacks';
 
@@ -22,25 +25,37 @@ function providerOf(stack: Stack, lookups: LookupNames[]): EventStreamLookupProv
 }
 
 describe('the GetEventStream budget', () => {
+  const none = { assumedRoles: [], statements: [], tracing: false };
+
   test('is IAM\'s limit less the reserve while the policy holds nothing else', () => {
-    expect(providerOf(testStack(), [{}, {}])._getEventStreamBudget()).toBe(BASE_BUDGET);
+    expect(getEventStreamBudget(none)).toBe(BASE_BUDGET);
   });
 
-  test('each assumed role costs its ARN and 3 characters (quotes and comma), once however many lookups assume it', () => {
+  test('each assumed role costs its ARN and 3 characters (quotes and comma)', () => {
     const reader = 'arn:aws:iam::210987654321:role/ProfilesReader';
     const other = 'arn:aws:iam::210987654321:role/Other';
-    const provider = providerOf(testStack(), [{ roleArn: reader }, { roleArn: reader }, { roleArn: other }, {}]);
-    expect(provider._getEventStreamBudget()).toBe(BASE_BUDGET - (reader.length + 3) - (other.length + 3));
+    expect(getEventStreamBudget({ ...none, assumedRoles: [reader, other] })).toBe(BASE_BUDGET - (reader.length + 3) - (other.length + 3));
   });
 
   test('a statement added through the role costs its JSON and 1 (the comma); the tracing policy 160', () => {
-    const provider = providerOf(testStack(), [{}]);
+    const statement = new iam.PolicyStatement({ actions: ['kms:Decrypt'], resources: ['arn:aws:kms:us-east-1:123456789012:key/abc'] }).toStatementJson();
+    const statementCost = JSON.stringify(statement).length + 1;
+    expect(getEventStreamBudget({ ...none, statements: [statement] })).toBe(BASE_BUDGET - statementCost);
+    expect(getEventStreamBudget({ ...none, statements: [statement], tracing: true })).toBe(BASE_BUDGET - statementCost - 160);
+  });
+
+  test('the provider counts each assumed role once, the statements added through its role and its tracing policy', () => {
+    const reader = 'arn:aws:iam::210987654321:role/ProfilesReader';
+    const stack = testStack();
+    EventStreamLookupProvider.of(stack).configure({ tracing: lambda.Tracing.ACTIVE });
+    // What the provider renders is the planner's answer for exactly what it counts: one role, one statement, tracing.
+    providerOf(stack, [{ roleArn: reader }, { roleArn: reader }, ...Array.from({ length: 55 }, () => ({}))]);
     const statement = new iam.PolicyStatement({ actions: ['kms:Decrypt'], resources: ['arn:aws:kms:us-east-1:123456789012:key/abc'] });
-    provider.role.addToPrincipalPolicy(statement);
-    const statementCost = JSON.stringify(statement.toStatementJson()).length + 1;
-    expect(provider._getEventStreamBudget()).toBe(BASE_BUDGET - statementCost);
-    provider.configure({ tracing: lambda.Tracing.ACTIVE });
-    expect(provider._getEventStreamBudget()).toBe(BASE_BUDGET - statementCost - 160);
+    EventStreamLookupProvider.of(stack).role.addToPrincipalPolicy(statement);
+    const targets = Array.from({ length: 55 }, (_, i) => ({ region: 'us-east-1', domainName: 'retail-profiles', eventStreamName: `s${i + 2}` }));
+    const expected = planGetEventStream(targets, profileArns(stack), { assumedRoles: [reader], statements: [statement.toStatementJson()], tracing: true });
+    const resources = getEventStreamResources(Template.fromStack(stack));
+    expect(resources).toEqual(expected.arns.map((arn) => JSON.stringify(stack.resolve(arn))));
   });
 });
 
@@ -87,10 +102,11 @@ describeWithNag('compacted patterns', () => {
   /** The AwsSolutions-IAM5 acknowledgements of the app, once synthesized. */
   function wildcardAcknowledgements(lookups: Array<{ domainName: string; eventStreamName: string }>) {
     const app = testApp();
-    const provider = providerOf(testStack(app), lookups);
+    const stack = testStack(app);
+    providerOf(stack, lookups);
     app.synth();
     const acks = Object.entries(acknowledgements(app)).filter(([id]) => id.startsWith('AwsSolutions::AwsSolutions-IAM5'));
-    return { level: provider._planGetEventStream().level, acks: Object.fromEntries(acks) };
+    return { level: compactionLevel(Template.fromStack(stack)), acks: Object.fromEntries(acks) };
   }
   const long = (prefix: string, i: number) => `${prefix}${i}`.padEnd(64, 'x');
 

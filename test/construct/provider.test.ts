@@ -7,16 +7,21 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct, IConstruct } from 'constructs';
 import { EventStreamLookup, EventStreamLookupProvider } from '../../src';
-import { acknowledgeWith } from '../../src/acknowledgements';
+import { acknowledgeWith } from '../../src/provider/acknowledgements';
+import { compactionLevel } from '../fixtures/policy';
 import { testStack } from '../fixtures/stacks';
 
 /** `EventStreamLookupProvider.of(stack).configure(props)`: each option, the role, and the rules. */
 
 const HANDLER = 'AWS::Lambda::Function';
 
+function addLookup(stack: Stack): EventStreamLookup {
+  return new EventStreamLookup(stack, 'Orders', { domainName: 'retail-profiles', eventStreamName: 'orders' });
+}
+
 function stackWithLookup(): Stack {
   const stack = testStack();
-  new EventStreamLookup(stack, 'Orders', { domainName: 'retail-profiles', eventStreamName: 'orders' });
+  addLookup(stack);
   return stack;
 }
 
@@ -76,18 +81,11 @@ describe('defaults', () => {
 });
 
 describe('configure', () => {
-  test.each([
-    ['before the lookups', true],
-    ['after the lookups', false],
-  ])('applies %s', (_, before) => {
+  test('applies to the function built for the stack\'s lookups', () => {
     const stack = testStack();
-    if (before) {
-      EventStreamLookupProvider.of(stack).configure({ memorySize: 1024, functionName: 'event-stream-lookups' });
-    }
-    new EventStreamLookup(stack, 'Orders', { domainName: 'retail-profiles', eventStreamName: 'orders' });
-    if (!before) {
-      EventStreamLookupProvider.of(stack).configure({ memorySize: 1024, functionName: 'event-stream-lookups' });
-    }
+    EventStreamLookupProvider.of(stack).configure({ memorySize: 1024, functionName: 'event-stream-lookups' });
+    addLookup(stack);
+    new EventStreamLookup(stack, 'Returns', { domainName: 'retail-profiles', eventStreamName: 'returns' });
     const template = Template.fromStack(stack);
     template.resourceCountIs(HANDLER, 1);
     template.hasResourceProperties(HANDLER, {
@@ -100,10 +98,35 @@ describe('configure', () => {
     template.resourceCountIs('AWS::IAM::Policy', 1);
   });
 
-  test('the same configuration twice is fine; two different ones are an error naming both', () => {
+  test('after the first lookup, it is an error naming the stack, the lookup and where to call it', () => {
     const stack = stackWithLookup();
+    expect(() => EventStreamLookupProvider.of(stack).configure({ memorySize: 1024 })).toThrow(
+      "EventStreamLookupProvider: configure({ memorySize: 1024 }) comes too late for stack 'Consumer': its function was already built with the default configuration, for the lookup 'Consumer/Orders'. " +
+        "Call EventStreamLookupProvider.of(stack).configure(...) before that, ahead of the stack's first EventStreamLookup.",
+    );
+  });
+
+  test('after a read of the provider\'s role, it is an error naming that read', () => {
+    const stack = testStack();
+    const provider = EventStreamLookupProvider.of(stack);
+    expect(provider.role).toBeDefined();
+    expect(() => provider.configure({ memorySize: 1024 })).toThrow(
+      "for the first read of the provider's function, role, log group, service token or permissions.",
+    );
+  });
+
+  test('a provider that nothing uses builds nothing', () => {
+    const stack = testStack();
+    new CfnResource(stack, 'Other', { type: 'AWS::SQS::Queue' });
+    EventStreamLookupProvider.of(stack);
+    expect(Object.keys(Template.fromStack(stack).toJSON().Resources)).toEqual(['Other']);
+  });
+
+  test('the same configuration twice is fine; two different ones are an error naming both', () => {
+    const stack = testStack();
     const provider = EventStreamLookupProvider.of(stack);
     provider.configure({ memorySize: 512, tracing: lambda.Tracing.ACTIVE });
+    addLookup(stack);
     expect(() => provider.configure({ tracing: lambda.Tracing.ACTIVE, memorySize: 512 })).not.toThrow();
     expect(() => EventStreamLookupProvider.of(stack).configure({ memorySize: 1024 })).toThrow(
       "EventStreamLookupProvider: the provider of stack 'Consumer' is configured twice, differently: first { memorySize: 512, tracing: \"Active\" }, then { memorySize: 1024 }.",
@@ -111,7 +134,7 @@ describe('configure', () => {
   });
 
   test('the error names each configuration\'s values: constructs by path, tokens as such, unset options not at all', () => {
-    const stack = stackWithLookup();
+    const stack = testStack();
     const vpc = privateVpc(stack);
     const group = ec2.SecurityGroup.fromSecurityGroupId(stack, 'Group', 'sg-0123456789abcdef0');
     const other = ec2.SecurityGroup.fromSecurityGroupId(stack, 'Other', 'sg-0123456789abcdef1');
@@ -126,6 +149,7 @@ describe('configure', () => {
       memorySize: memory,
       logRetention: undefined,
     });
+    addLookup(stack);
     const same = { vpc, securityGroups: [group, other], vpcSubnets: subnets, functionName: name, memorySize: memory };
     expect(() => provider.configure(same)).not.toThrow();
     expect(() => provider.configure({ functionName: 'lookups' })).toThrow(
@@ -135,8 +159,9 @@ describe('configure', () => {
   });
 
   test('VPC: private subnets, an HTTPS-only security group, and the VPC permissions on the role', () => {
-    const stack = stackWithLookup();
+    const stack = testStack();
     EventStreamLookupProvider.of(stack).configure({ vpc: privateVpc(stack) });
+    addLookup(stack);
     const template = Template.fromStack(stack);
     template.hasResourceProperties(HANDLER, {
       VpcConfig: {
@@ -162,7 +187,7 @@ describe('configure', () => {
   });
 
   test('VPC: given subnets and security groups are used as they are', () => {
-    const stack = stackWithLookup();
+    const stack = testStack();
     const vpc = privateVpc(stack);
     const group = ec2.SecurityGroup.fromSecurityGroupId(stack, 'Group', 'sg-0123456789abcdef0');
     EventStreamLookupProvider.of(stack).configure({
@@ -170,14 +195,16 @@ describe('configure', () => {
       vpcSubnets: { subnets: [vpc.privateSubnets[1]] },
       securityGroups: [group],
     });
+    addLookup(stack);
     const template = Template.fromStack(stack);
     template.hasResourceProperties(HANDLER, { VpcConfig: { SubnetIds: ['subnet-0123456789abcdef1'], SecurityGroupIds: ['sg-0123456789abcdef0'] } });
     template.resourceCountIs('AWS::EC2::SecurityGroup', 0);
   });
 
   test('VPC: an empty list of security groups gets the provider\'s own', () => {
-    const stack = stackWithLookup();
+    const stack = testStack();
     EventStreamLookupProvider.of(stack).configure({ vpc: privateVpc(stack), securityGroups: [] });
+    addLookup(stack);
     Template.fromStack(stack).hasResourceProperties(HANDLER, {
       VpcConfig: { SecurityGroupIds: [{ 'Fn::GetAtt': [Match.stringLikeRegexp('^EventStreamLookupProviderSecurityGroup'), 'GroupId'] }] },
     });
@@ -201,7 +228,7 @@ describe('configure', () => {
     ['a reservation of 0', () => ({ reservedConcurrentExecutions: 0 }), /reservedConcurrentExecutions is 0/],
     ['a bad function name', () => ({ functionName: 'no spaces' }), /functionName "no spaces" is not a Lambda function name/],
   ])('refuses %s at synth', (_, props, message) => {
-    const stack = stackWithLookup();
+    const stack = testStack();
     expect(() => EventStreamLookupProvider.of(stack).configure(props(stack))).toThrow(message);
   });
 
@@ -214,14 +241,15 @@ describe('configure', () => {
       functionName: new CfnParameter(s, 'Name').valueAsString,
     })],
   ])('accepts %s', (_, props) => {
-    const stack = stackWithLookup();
+    const stack = testStack();
     expect(() => EventStreamLookupProvider.of(stack).configure(props(stack))).not.toThrow();
   });
 
   test('a log group of your own replaces the provider\'s, in the function and the policy', () => {
-    const stack = stackWithLookup();
+    const stack = testStack();
     const mine = new logs.LogGroup(stack, 'MyLogs', { retention: logs.RetentionDays.ONE_YEAR });
     const provider = EventStreamLookupProvider.of(stack).configure({ logGroup: mine });
+    addLookup(stack);
     expect(provider.logGroup).toBe(mine);
     const template = Template.fromStack(stack);
     template.resourceCountIs('AWS::Logs::LogGroup', 1);
@@ -234,13 +262,14 @@ describe('configure', () => {
   });
 
   test('retention, removal policy and KMS key of the provider\'s log group; the key lets CloudWatch Logs use it', () => {
-    const stack = stackWithLookup();
+    const stack = testStack();
     const key = new kms.Key(stack, 'Key', { enableKeyRotation: true });
     EventStreamLookupProvider.of(stack).configure({
       logRetention: logs.RetentionDays.ONE_YEAR,
       logRemovalPolicy: RemovalPolicy.DESTROY,
       logEncryptionKey: key,
     });
+    addLookup(stack);
     const template = Template.fromStack(stack);
     template.hasResource('AWS::Logs::LogGroup', {
       Properties: { RetentionInDays: 365, KmsKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Key'), 'Arn'] } },
@@ -263,14 +292,16 @@ describe('configure', () => {
   });
 
   test('infinite retention renders no RetentionInDays', () => {
-    const stack = stackWithLookup();
+    const stack = testStack();
     EventStreamLookupProvider.of(stack).configure({ logRetention: logs.RetentionDays.INFINITE });
+    addLookup(stack);
     Template.fromStack(stack).hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: Match.absent() });
   });
 
   test('tracing and reserved concurrency; X-Ray\'s actions get a policy of their own', () => {
-    const stack = stackWithLookup();
+    const stack = testStack();
     EventStreamLookupProvider.of(stack).configure({ tracing: lambda.Tracing.ACTIVE, reservedConcurrentExecutions: 10 });
+    addLookup(stack);
     const template = Template.fromStack(stack);
     template.hasResourceProperties(HANDLER, { TracingConfig: { Mode: 'Active' }, ReservedConcurrentExecutions: 10 });
     template.hasResourceProperties('AWS::IAM::Policy', {
@@ -282,8 +313,9 @@ describe('configure', () => {
   });
 
   test('tracing DISABLED is the default', () => {
-    const stack = stackWithLookup();
+    const stack = testStack();
     EventStreamLookupProvider.of(stack).configure({ tracing: lambda.Tracing.DISABLED });
+    addLookup(stack);
     Template.fromStack(stack).resourceCountIs('AWS::IAM::Policy', 1);
   });
 });
@@ -333,8 +365,9 @@ describe('the role', () => {
   });
 
   test('tags reach the role, the function, the log group and the security group', () => {
-    const stack = stackWithLookup();
+    const stack = testStack();
     EventStreamLookupProvider.of(stack).configure({ vpc: privateVpc(stack) });
+    addLookup(stack);
     Tags.of(stack).add('cost-center', 'profiles');
     const template = Template.fromStack(stack);
     for (const type of ['AWS::IAM::Role', HANDLER, 'AWS::Logs::LogGroup', 'AWS::EC2::SecurityGroup']) {
@@ -352,7 +385,7 @@ describe('the role', () => {
       for (let i = 0; i < extra; i++) {
         provider.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['kms:Decrypt'], resources: [`arn:aws:kms:us-east-1:123456789012:key/${'k'.repeat(36)}${i}`] }));
       }
-      return provider._planGetEventStream().level;
+      return compactionLevel(Template.fromStack(stack));
     };
     expect(budgetWith(0)).toBe('exact');
     expect(budgetWith(40)).toBe('domain');

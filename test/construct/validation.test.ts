@@ -1,6 +1,6 @@
 import { CfnParameter, Duration, Lazy } from 'aws-cdk-lib';
 import { EventStreamLookup, EventStreamLookupProps } from '../../src';
-import { MAX_WAIT_SECONDS } from '../../src/contract';
+import { MAX_WAIT_SECONDS } from '../../src/wire/timing';
 import { validateWaitTimeout } from '../../src/validation';
 import { testStack } from '../fixtures/stacks';
 

@@ -1,6 +1,6 @@
 import { GetEventStreamCommandOutput } from '@aws-sdk/client-customer-profiles';
 import { describeStream, missingAttributes, missingPhysicalId, streamPhysicalId, toAttributes } from '../../lambda/attributes';
-import { LookupSpec } from '../../lambda/request';
+import { LookupSpec } from '../../src/wire/properties';
 import { KINESIS_ARN, lookupSpec, runningStream, stoppedStream, STREAM_ARN } from '../fixtures/events';
 
 /**

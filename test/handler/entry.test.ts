@@ -1,7 +1,7 @@
 import { DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { GetEventStreamCommand } from '@aws-sdk/client-customer-profiles';
 import { container, external } from '../../lambda/index';
-import { renderStormPlan, STORM_PLAN_ENV } from '../../src/budget';
+import { encodeStormPlan, STORM_PLAN_ENV } from '../../src/wire/storm';
 import { createEvent, deleteEvent, runningStream, STACK_ID, STREAM_ARN, stoppedStream, updateEvent } from '../fixtures/events';
 import { HandlerHarness } from '../fixtures/harness';
 
@@ -76,7 +76,7 @@ describe('requests that look nothing up', () => {
 
 test('an unexpected error still answers, FAILED, and says what it was', async () => {
   container.warm = false;
-  process.env[STORM_PLAN_ENV] = renderStormPlan({ lookups: 100, rate: { requestsPerSecond: 5, burst: 10 } });
+  process.env[STORM_PLAN_ENV] = encodeStormPlan({ lookups: 100, rate: { requestsPerSecond: 5, burst: 10 } });
   external.random = () => {
     throw new Error('no entropy');
   };
@@ -89,7 +89,7 @@ describe('the guard and the rollback question', () => {
 
   test('a cold start whose spread outlasts a short function gives up before its first call: 0 checks', async () => {
     container.warm = false;
-    process.env[STORM_PLAN_ENV] = renderStormPlan({ lookups: 400, rate: { requestsPerSecond: 5, burst: 10 } });
+    process.env[STORM_PLAN_ENV] = encodeStormPlan({ lookups: 400, rate: { requestsPerSecond: 5, burst: 10 } });
     external.random = () => 0.5; // a 39 s spread, in a function with 20 s left
     const response = await h.respond(createEvent(h.newUrl()), 20_000);
     expect(response.Reason).toMatch(/^gave up on .* after 18s \(0 checks\); Customer Profiles never answered GetEventStream\./);

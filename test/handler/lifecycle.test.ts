@@ -7,7 +7,7 @@ import {
   ThrottlingException,
 } from '@aws-sdk/client-customer-profiles';
 import { HANDLER_TIMING } from '../../lambda/timing';
-import { ATTRIBUTE_NAMES } from '../../src/contract';
+import { ATTRIBUTE_NAMES } from '../../src/wire/attributes';
 import { createEvent, deleteEvent, KINESIS_ARN, runningStream, STACK_ID, STREAM_ARN, updateEvent } from '../fixtures/events';
 import { HandlerHarness } from '../fixtures/harness';
 

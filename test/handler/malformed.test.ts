@@ -92,6 +92,7 @@ describe('parseSpec', () => {
       requireHealthyDestination: true,
       waitSeconds: 120,
       failIfMissing: false,
+      refreshToken: 'abc',
     });
   });
 

@@ -1,6 +1,6 @@
 import { AccessDeniedException, BadRequestException, InternalServerException, ResourceNotFoundException, ThrottlingException } from '@aws-sdk/client-customer-profiles';
 import { AssumeRoleError, classifyError, retriesReason, subject } from '../../lambda/reasons';
-import { LookupSpec } from '../../lambda/request';
+import { LookupSpec } from '../../src/wire/properties';
 import { lookupSpec } from '../fixtures/events';
 
 /**

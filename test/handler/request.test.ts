@@ -1,5 +1,5 @@
 import { InvalidRequestError, parseSpec, readEnvelope } from '../../lambda/request';
-import { MAX_WAIT_SECONDS } from '../../src/contract';
+import { MAX_WAIT_SECONDS } from '../../src/wire/timing';
 
 /**
  * Parsing the CloudFormation event, pure: the envelope tolerates any shape, and the properties are

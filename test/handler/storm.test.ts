@@ -3,7 +3,7 @@ import { container, external } from '../../lambda/index';
 import { retryBackoffMs } from '../../lambda/lookup';
 import { ROLLBACK_STATUS } from '../../lambda/rollback';
 import { HANDLER_TIMING } from '../../lambda/timing';
-import { renderStormPlan, STORM_PLAN_ENV } from '../../src/budget';
+import { encodeStormPlan, STORM_PLAN_ENV } from '../../src/wire/storm';
 import { createEvent, runningStream, STREAM_ARN, updateEvent } from '../fixtures/events';
 import { HandlerHarness } from '../fixtures/harness';
 
@@ -20,7 +20,7 @@ const throttle = () => new ThrottlingException({ message: 'Rate exceeded', $meta
 const TIMEOUT_400_MS = 138_000;
 
 beforeEach(() => {
-  process.env[STORM_PLAN_ENV] = renderStormPlan({ lookups: 400, rate: { requestsPerSecond: 5, burst: 10 } });
+  process.env[STORM_PLAN_ENV] = encodeStormPlan({ lookups: 400, rate: { requestsPerSecond: 5, burst: 10 } });
   external.random = () => 0.5;
   container.warm = false;
 });
@@ -39,7 +39,7 @@ test('a cold invocation starts at a random point of the storm, (400 - 10) / 5 = 
 });
 
 test('a stack within the burst never waits', async () => {
-  process.env[STORM_PLAN_ENV] = renderStormPlan({ lookups: 10, rate: { requestsPerSecond: 5, burst: 10 } });
+  process.env[STORM_PLAN_ENV] = encodeStormPlan({ lookups: 10, rate: { requestsPerSecond: 5, burst: 10 } });
   h.profiles.on(GetEventStreamCommand).resolves(runningStream());
   expect((await h.respond(createEvent(h.newUrl()))).Status).toBe('SUCCESS');
   expect(h.sleeps).toEqual([]);

@@ -1,7 +1,7 @@
 import { GetEventStreamCommand } from '@aws-sdk/client-customer-profiles';
 import { container, external, handler } from '../../lambda/index';
 import { HANDLER_TIMING } from '../../lambda/timing';
-import { renderStormPlan, STORM_PLAN_ENV } from '../../src/budget';
+import { encodeStormPlan, STORM_PLAN_ENV } from '../../src/wire/storm';
 import { createEvent, runningStream, STREAM_ARN, stoppedStream, updateEvent } from '../fixtures/events';
 import { HandlerHarness } from '../fixtures/harness';
 
@@ -71,7 +71,7 @@ describe('when GetEventStream never answers, the guard answers FAILED at exactly
 describe('the guard in a storm', () => {
   // 400 lookups at 5/s, burst 10: the storm is (400 - 10) / 5 = 78 s; the budget 78 + 30 = 108 s.
   beforeEach(() => {
-    process.env[STORM_PLAN_ENV] = renderStormPlan({ lookups: 400, rate: { requestsPerSecond: 5, burst: 10 } });
+    process.env[STORM_PLAN_ENV] = encodeStormPlan({ lookups: 400, rate: { requestsPerSecond: 5, burst: 10 } });
     external.random = () => 0.25;
   });
 

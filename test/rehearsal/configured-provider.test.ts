@@ -25,7 +25,6 @@ test('a VPC-configured provider: Create, Update and Delete succeed', async () =>
   try {
     const app = new App({ outdir, context: { [EventStreamLookup.REFRESH_CONTEXT_KEY]: 'configured' } });
     const stack = new Stack(app, 'Configured', { env: { account: ACCOUNT, region: REGION } });
-    new EventStreamLookup(stack, 'Lookup', { domainName: DOMAIN, eventStreamName: 'plain' });
     EventStreamLookupProvider.of(stack).configure({
       vpc: ec2.Vpc.fromVpcAttributes(stack, 'Vpc', {
         vpcId: 'vpc-0123456789abcdef0',
@@ -38,6 +37,7 @@ test('a VPC-configured provider: Create, Update and Delete succeed', async () =>
       memorySize: 512,
       functionName: 'event-stream-lookups',
     });
+    new EventStreamLookup(stack, 'Lookup', { domainName: DOMAIN, eventStreamName: 'plain' });
     env.profiles.putStream(DOMAIN, 'plain', {
       createdAt: new Date('2026-02-01T12:00:00Z'),
       state: 'RUNNING',

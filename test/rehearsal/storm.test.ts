@@ -1,4 +1,4 @@
-import { LAMBDA_ASYNC_RETRY_MAX_SECONDS } from '../../src/budget';
+import { LAMBDA_ASYNC_RETRY_MAX_SECONDS } from '../../src/timeouts';
 import { describeStorm, rehearseStorm, StormResult } from '../../tools/rehearsal/storm';
 
 /**

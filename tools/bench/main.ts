@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Kind, LIMITS, lookupTarget, measure, synthScale, TemplateFigures } from './scale';
-import { DOCUMENTED_RATE } from '../../src/budget';
+import { DOCUMENTED_RATE } from '../../src/wire/storm';
 import { LambdaPool } from '../rehearsal/lambda-pool';
 import { describeStorm, rehearseStorm } from '../rehearsal/storm';
 import { CustomerProfilesStandIn } from '../stand-ins/customer-profiles';

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { CloudFormationStackArtifact } from 'aws-cdk-lib/cx-api';
 import { LambdaFunctionSpec } from './lambda-process';
-import { RESOURCE_TYPE } from '../../src/contract';
+import { RESOURCE_TYPE } from '../../src/wire/properties';
 
 /**
  * Reads a synthesized stack as CloudFormation and Lambda would: its EventStreamLookup resources,

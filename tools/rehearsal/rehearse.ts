@@ -5,7 +5,7 @@ import { RehearsalEnvironment } from './environment';
 import { resolve, ResolutionScope } from './intrinsics';
 import { LambdaPool } from './lambda-pool';
 import { invokeLambda } from './lambda-process';
-import { RESOURCE_TYPE } from '../../src/contract';
+import { RESOURCE_TYPE } from '../../src/wire/properties';
 
 /**
  * Rehearses the deployment of a synthesized app. What it models: this construct's custom resources,

@@ -6,7 +6,7 @@ import { findLookups, functionSpec } from './assembly';
 import { RehearsalEnvironment } from './environment';
 import { LambdaPool } from './lambda-pool';
 import { rehearse, StepReport } from './rehearse';
-import { API_RATE_CONTEXT_KEY, ApiRate } from '../../src/budget';
+import { API_RATE_CONTEXT_KEY, ApiRate } from '../../src/wire/storm';
 import { lookupTarget, scaleStack } from '../bench/scale';
 
 /**

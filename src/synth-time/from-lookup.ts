@@ -4,9 +4,9 @@ import * as cxschema from 'aws-cdk-lib/cloud-assembly-schema';
 import * as cxapi from 'aws-cdk-lib/cx-api';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { Construct } from 'constructs';
-import { IEventStreamAttributes } from './event-stream-attributes';
-import type { EventStreamLookupOptions } from './event-stream-lookup';
-import { validateName, validateRegion } from './validation';
+import { SynthTimeLookupOptions } from './options';
+import { IEventStream } from '../event-stream';
+import { validateName, validateRegion } from '../validation';
 
 /**
  * The synth-time lookup: a query for the CDK CLI's Cloud Control context provider, answered from
@@ -36,7 +36,7 @@ interface Target {
 }
 
 /** The result of a synth-time lookup: plain strings, and the destination imported from its ARN. */
-class SynthTimeEventStream extends Construct implements IEventStreamAttributes {
+class SynthTimeEventStream extends Construct implements IEventStream {
   public readonly eventStreamArn: string;
   public readonly destinationUri: string;
   public readonly state: string;
@@ -71,7 +71,7 @@ class SynthTimeEventStream extends Construct implements IEventStreamAttributes {
 }
 
 /** Looks the stream up at synth time; used by `EventStreamLookup.fromLookup`. */
-export function lookUpAtSynthTime(scope: Construct, id: string, options: EventStreamLookupOptions): IEventStreamAttributes {
+export function lookUpAtSynthTime(scope: Construct, id: string, options: SynthTimeLookupOptions): IEventStream {
   // Checked before the construct is added, so a refused lookup leaves nothing behind.
   return new SynthTimeEventStream(scope, id, checkTarget(scope, options));
 }
@@ -81,7 +81,7 @@ function nameOf(target: { domainName: string; eventStreamName: string; region: s
 }
 
 /** Refuses what the CLI cannot look up: tokens, and stacks without a concrete account and region. */
-function checkTarget(scope: Construct, options: EventStreamLookupOptions): Target {
+function checkTarget(scope: Construct, options: SynthTimeLookupOptions): Target {
   const stack = Stack.of(scope);
   const region = options.region ?? stack.region;
   const shown = {

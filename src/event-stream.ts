@@ -1,14 +1,24 @@
 import * as kinesis from 'aws-cdk-lib/aws-kinesis';
 
 /**
- * The facts of an event stream that both kinds of lookup give.
+ * State of a Customer Profiles event stream.
+ */
+export enum EventStreamState {
+  /** The stream delivers profile events to its destination. */
+  RUNNING = 'RUNNING',
+  /** The stream has stopped delivering (see `stoppedSince` and the destination's message). */
+  STOPPED = 'STOPPED',
+}
+
+/**
+ * An existing Customer Profiles event stream, as a lookup found it.
  *
  * Implemented by `EventStreamLookup` (deploy time: the values are CloudFormation attributes, read
  * when the stack deploys) and by the result of `EventStreamLookup.fromLookup` (synth time: the values
  * are plain strings, read by the CDK CLI and cached in `cdk.context.json`). A construct of yours that
- * takes an `IEventStreamAttributes` works with either.
+ * takes an `IEventStream` works with either.
  */
-export interface IEventStreamAttributes {
+export interface IEventStream {
   /** ARN of the event stream. */
   readonly eventStreamArn: string;
   /** ARN of the destination the stream delivers to (a Kinesis data stream). */

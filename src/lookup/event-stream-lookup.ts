@@ -1,134 +1,18 @@
-import { CfnResource, CustomResource, Duration, Lazy, Stack } from 'aws-cdk-lib';
+import { CfnResource, CustomResource, Lazy, Stack } from 'aws-cdk-lib';
 import * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import { Construct } from 'constructs';
-import { API_RATE_CONTEXT_KEY, serviceTimeoutSeconds } from './budget';
-import { AttributeName, LookupProperties, REFRESH_CONTEXT_KEY, RESOURCE_TYPE } from './contract';
-import { IEventStreamAttributes } from './event-stream-attributes';
-import { EventStreamLookupProvider } from './provider';
-import { lookUpAtSynthTime } from './synth-time-lookup';
-import { validateName, validateRegion, validateRole, validateWaitTimeout } from './validation';
-
-/**
- * State of a Customer Profiles event stream.
- */
-export enum EventStreamState {
-  /** The stream delivers profile events to its destination. */
-  RUNNING = 'RUNNING',
-  /** The stream has stopped delivering (see `stoppedSince` and the destination's message). */
-  STOPPED = 'STOPPED',
-}
-
-/**
- * Properties of an EventStreamLookup.
- */
-export interface EventStreamLookupProps {
-  /**
-   * Name of the Customer Profiles domain that holds the event stream.
-   *
-   * 1-64 letters, digits, `_` or `-`; a CDK token is accepted and checked at deploy time.
-   */
-  readonly domainName: string;
-
-  /**
-   * Name of the event stream to look up.
-   *
-   * 1-64 letters, digits, `_` or `-`; a CDK token is accepted and checked at deploy time.
-   */
-  readonly eventStreamName: string;
-
-  /**
-   * Region the event stream lives in.
-   *
-   * @default - the stack's region
-   */
-  readonly region?: string;
-
-  /**
-   * IAM role to assume for the lookup, for a stream in another account.
-   *
-   * The role must trust the lookup's function role and allow `profile:GetEventStream`.
-   *
-   * @default - the lookup runs with the provider's own role, in the stack's account
-   */
-  readonly roleArn?: string;
-
-  /**
-   * External ID to pass when assuming `roleArn`.
-   *
-   * @default - no external ID
-   */
-  readonly externalId?: string;
-
-  /**
-   * State the stream must be in; otherwise the deployment fails.
-   *
-   * @default - any state is accepted
-   */
-  readonly requiredState?: EventStreamState;
-
-  /**
-   * Whether the stream's destination must be `HEALTHY`; otherwise the deployment fails.
-   *
-   * @default false
-   */
-  readonly requireHealthyDestination?: boolean;
-
-  /**
-   * How long to keep checking, with backoff, until the requirements hold.
-   *
-   * At most 14 minutes, so that the wait fits one Lambda invocation.
-   *
-   * @default - check once
-   */
-  readonly waitTimeout?: Duration;
-
-  /**
-   * Whether to look the stream up again on every deployment, not only when these props change.
-   *
-   * The trigger is the context value `cdk-event-stream-lookup:refresh-token` when set (pin it in
-   * tests and snapshots), otherwise the synth time.
-   *
-   * @default false
-   */
-  readonly refreshOnEveryDeployment?: boolean;
-
-  /**
-   * Whether a missing stream fails the deployment.
-   *
-   * When `false`, a missing stream deploys with `exists` set to `'false'` and every other attribute
-   * empty.
-   *
-   * @default true
-   */
-  readonly failIfMissing?: boolean;
-}
-
-/**
- * Options of `EventStreamLookup.fromLookup`, the synth-time lookup.
- */
-export interface EventStreamLookupOptions {
-  /**
-   * Name of the Customer Profiles domain that holds the event stream.
-   *
-   * 1-64 letters, digits, `_` or `-`, known at synth time (no tokens).
-   */
-  readonly domainName: string;
-
-  /**
-   * Name of the event stream to look up.
-   *
-   * 1-64 letters, digits, `_` or `-`, known at synth time (no tokens).
-   */
-  readonly eventStreamName: string;
-
-  /**
-   * Region the event stream lives in, known at synth time (no tokens).
-   *
-   * @default - the stack's region
-   */
-  readonly region?: string;
-}
-
+import { EventStreamLookupProps } from './props';
+import { REFRESH_CONTEXT_KEY, refreshToken } from './refresh';
+import { IEventStream } from '../event-stream';
+import { EventStreamLookupProvider } from '../provider/provider';
+import { register, stormPlanOf } from '../provider/registrations';
+import { lookUpAtSynthTime } from '../synth-time/from-lookup';
+import { SynthTimeLookupOptions } from '../synth-time/options';
+import { serviceTimeoutSeconds } from '../timeouts';
+import { validateName, validateRegion, validateRole, validateWaitTimeout } from '../validation';
+import { AttributeName } from '../wire/attributes';
+import { encodeProperties, RESOURCE_TYPE } from '../wire/properties';
+import { API_RATE_CONTEXT_KEY } from '../wire/storm';
 
 /**
  * Looks up an existing Amazon Connect Customer Profiles event stream at deploy time.
@@ -145,7 +29,7 @@ export interface EventStreamLookupOptions {
  * });
  * new CfnOutput(this, 'OrdersDestination', { value: orders.destinationUri });
  */
-export class EventStreamLookup extends Construct implements IEventStreamAttributes {
+export class EventStreamLookup extends Construct implements IEventStream {
   /**
    * Context key that pins the trigger of `refreshOnEveryDeployment`: `cdk-event-stream-lookup:refresh-token`.
    *
@@ -182,7 +66,7 @@ export class EventStreamLookup extends Construct implements IEventStreamAttribut
    * @param id the lookup's construct id, unique within `scope`
    * @param options which stream to look up
    */
-  public static fromLookup(scope: Construct, id: string, options: EventStreamLookupOptions): IEventStreamAttributes {
+  public static fromLookup(scope: Construct, id: string, options: SynthTimeLookupOptions): IEventStream {
     return lookUpAtSynthTime(scope, id, options);
   }
 
@@ -221,38 +105,34 @@ export class EventStreamLookup extends Construct implements IEventStreamAttribut
     validateRole(props.roleArn, props.externalId);
     const waitSeconds = validateWaitTimeout(props.waitTimeout);
 
-    const provider = EventStreamLookupProvider.of(this);
-    provider._register({
-      target: {
-        region: props.region ?? Stack.of(this).region,
-        domainName: props.domainName,
-        eventStreamName: props.eventStreamName,
-      },
+    const stack = Stack.of(this);
+    register(this, {
+      target: { region: props.region ?? stack.region, domainName: props.domainName, eventStreamName: props.eventStreamName },
       roleArn: props.roleArn,
       waitSeconds,
     });
-
-    const properties: LookupProperties = {
-      DomainName: props.domainName,
-      EventStreamName: props.eventStreamName,
-      Region: props.region,
-      RoleArn: props.roleArn,
-      ExternalId: props.externalId,
-      RequiredState: props.requiredState,
-      RequireHealthyDestination: props.requireHealthyDestination ? 'true' : undefined,
-      WaitTimeoutSeconds: waitSeconds > 0 ? String(waitSeconds) : undefined,
-      FailIfMissing: props.failIfMissing === false ? 'false' : undefined,
-      RefreshToken: props.refreshOnEveryDeployment ? provider._refreshToken() : undefined,
-    };
+    const provider = EventStreamLookupProvider.of(this);
+    const properties = encodeProperties({
+      domainName: props.domainName,
+      eventStreamName: props.eventStreamName,
+      region: props.region,
+      roleArn: props.roleArn,
+      externalId: props.externalId,
+      requiredState: props.requiredState,
+      requireHealthyDestination: props.requireHealthyDestination ?? false,
+      waitSeconds,
+      failIfMissing: props.failIfMissing ?? true,
+      refreshToken: props.refreshOnEveryDeployment ? refreshToken(this) : undefined,
+    });
 
     this.resource = new CustomResource(this, 'Resource', {
       resourceType: RESOURCE_TYPE,
       serviceToken: provider.serviceToken,
-      properties: withoutUndefined(properties),
+      properties,
     });
-    // Sized for every lookup of the stack at the planned rate, so known only at synth (src/budget.ts).
+    // Sized for every lookup of the stack at the planned rate, so known only at synth (src/timeouts.ts).
     const cfn = this.resource.node.defaultChild as CfnResource;
-    cfn.addPropertyOverride('ServiceTimeout', Lazy.string({ produce: () => String(serviceTimeoutSeconds(waitSeconds, provider._stormPlan())) }));
+    cfn.addPropertyOverride('ServiceTimeout', Lazy.string({ produce: () => String(serviceTimeoutSeconds(waitSeconds, stormPlanOf(stack))) }));
     // Delete must still find the permissions (and the log stream) in place.
     this.resource.node.addDependency(provider.permissions);
     // `Delete` is CloudFormation's default for both policies: rendering them only costs template
@@ -291,8 +171,4 @@ export class EventStreamLookup extends Construct implements IEventStreamAttribut
   private attribute(name: AttributeName): string {
     return this.resource.getAttString(name);
   }
-}
-
-function withoutUndefined(properties: LookupProperties): Record<string, string> {
-  return Object.fromEntries(Object.entries(properties).filter(([, v]) => v !== undefined)) as Record<string, string>;
 }

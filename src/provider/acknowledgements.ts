@@ -1,6 +1,7 @@
 import * as cdk from 'aws-cdk-lib';
-import { CfnResource } from 'aws-cdk-lib';
+import { CfnResource, Stack } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
+import { ResourcePlan } from './resource-plan';
 
 /**
  * Acknowledgements of rule-pack findings (cdk-nag) that the construct makes for its own resources,
@@ -110,3 +111,86 @@ export const COMPLIANCE_RULES = {
       'The lookup role\'s permissions are one inline policy on purpose: it belongs to this role alone and is deleted with it, and a role\'s inline policies hold 10,240 characters where a customer-managed policy holds 6,144, so exact ARNs (about 100 lookups of short names) would fit for about 45% fewer lookups before being compacted to wildcards.',
   },
 } satisfies Record<string, ComplianceRule>;
+
+/** The AWS managed policy that lets Lambda manage a function's network interfaces in a VPC. */
+export const VPC_MANAGED_POLICY = 'AWSLambdaVPCAccessExecutionRole';
+const VPC_MANAGED_POLICY_REASON =
+  'The lookup function runs in the VPC configured for it: Lambda needs ec2:CreateNetworkInterface, DescribeNetworkInterfaces and DeleteNetworkInterface at creation, which it does not accept scoped to resources; AWSLambdaVPCAccessExecutionRole is the AWS managed policy that grants exactly those (and log writing).';
+const TRACING_WILDCARD_REASON =
+  'X-Ray tracing is configured: xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level permissions, so their own policy grants them on "*" (and nothing else).';
+
+/**
+ * Acknowledges each compacted pattern of the GetEventStream statement (cdk-nag's AwsSolutions-IAM5
+ * flags every wildcard resource): the patterns are the documented way to stay under IAM's size limit.
+ */
+export function acknowledgePatterns(policy: IConstruct, plan: ResourcePlan): void {
+  const stack = Stack.of(policy);
+  const patterns = plan.arns.map((arn) => flattenReference(stack.resolve(arn))).filter((name) => name.includes('*'));
+  const reason = plan.level === 'domain'
+    ? 'profile:GetEventStream on the event streams of a domain: the exact ARNs of this stack\'s lookups would pass IAM\'s 10,240-character role policy limit (the domain ARN stays exact).'
+    : 'profile:GetEventStream on the domains of this account and region: even per-domain patterns would pass IAM\'s 10,240-character role policy limit.';
+  for (const pattern of patterns) {
+    acknowledge(policy, `AwsSolutions::AwsSolutions-IAM5[Resource::${pattern}]`, reason);
+  }
+}
+
+/** The provider's resources as built, and which options the configuration set. */
+export interface ProviderParts {
+  readonly fn: IConstruct;
+  readonly policy: IConstruct;
+  readonly role: IConstruct;
+  /** The provider's own log group; absent when the user gave one. */
+  readonly ownLogGroup?: IConstruct;
+  readonly tracingPolicy?: IConstruct;
+  readonly inVpc: boolean;
+  readonly reservesConcurrency: boolean;
+  readonly logsEncrypted: boolean;
+}
+
+/** Acknowledges, on exactly the resource concerned, each compliance rule the configuration leaves unfixed. */
+export function acknowledgeCompliance(parts: ProviderParts): void {
+  const unfixed: Array<[IConstruct, ComplianceRule]> = [
+    [parts.fn, COMPLIANCE_RULES.deadLetterQueue],
+    [parts.policy, COMPLIANCE_RULES.inlinePolicy],
+  ];
+  if (parts.tracingPolicy) {
+    unfixed.push([parts.tracingPolicy, COMPLIANCE_RULES.inlinePolicy]);
+    acknowledge(parts.tracingPolicy, 'AwsSolutions::AwsSolutions-IAM5[Resource::*]', TRACING_WILDCARD_REASON);
+  }
+  if (!parts.inVpc) {
+    unfixed.push([parts.fn, COMPLIANCE_RULES.insideVpc]);
+  } else {
+    acknowledge(parts.role, `AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/${VPC_MANAGED_POLICY}]`, VPC_MANAGED_POLICY_REASON);
+  }
+  if (!parts.reservesConcurrency) {
+    unfixed.push([parts.fn, COMPLIANCE_RULES.concurrency]);
+  }
+  if (!parts.tracingPolicy) {
+    unfixed.push([parts.fn, COMPLIANCE_RULES.tracing]);
+  }
+  // A log group of the user's own is theirs to judge; the provider's is encrypted only with a key.
+  if (parts.ownLogGroup && !parts.logsEncrypted) {
+    unfixed.push([parts.ownLogGroup, COMPLIANCE_RULES.logGroupEncrypted]);
+  }
+  for (const [resource, rule] of unfixed) {
+    for (const id of findingIds(rule)) {
+      acknowledge(resource, id, rule.reason);
+    }
+  }
+}
+
+/** A resolved CloudFormation value as rule packs name it in finding ids: `{"Ref": "X"}` becomes `<X>`. */
+export function flattenReference(value: unknown): string {
+  if (typeof value === 'string') {
+    return value;
+  }
+  const node = value as Record<string, any>;
+  if (node['Fn::Join']) {
+    const [separator, parts] = node['Fn::Join'] as [string, unknown[]];
+    return parts.map(flattenReference).join(separator);
+  }
+  if (node.Ref) {
+    return `<${node.Ref}>`;
+  }
+  return JSON.stringify(value);
+}
