@@ -213,7 +213,7 @@ peerFloor.spawn(project.tasks.tryFind('package:js')!);
 peerFloor.exec('bash tools/peer-floor/check.sh');
 
 // Not part of the build: this construct against AwsCustomResource (templates, synth time, cold
-// path). Writes tools/bench/results.json and the README's Performance table.
+// path). Writes tools/bench/results.json and the tables of docs/performance.md.
 const bench = project.addTask('bench', {
   description: 'Benchmark against AwsCustomResource: template limits, synth time, handler cold path',
 });
