@@ -181,8 +181,9 @@ project.postCompileTask.spawn(rosetta);
 project.addGitIgnore('.jsii.tabl.json');
 
 // The npm tarball holds what consumers run and read: lib/, the bundled handler in assets/, .jsii,
-// README.md, API.md, LICENSE and package.json (test/package.test.ts checks the exact set).
-for (const pattern of ['/lambda/', '/rosetta/', '/.ci/', '/tools/', '/examples/', '.jsii.tabl.json', '/cdk.out/', '*.cdk.out/', '/.tmp/']) {
+// README.md, API.md, LICENSE and package.json (test/package.test.ts checks the exact set); the
+// contributor documents (CONTRIBUTING.md, docs/) stay in the repository.
+for (const pattern of ['/lambda/', '/rosetta/', '/.ci/', '/tools/', '/examples/', '.jsii.tabl.json', '/cdk.out/', '*.cdk.out/', '/.tmp/', '/CONTRIBUTING.md', '/docs/']) {
   project.addPackageIgnore(pattern);
 }
 
