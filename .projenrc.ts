@@ -181,8 +181,9 @@ project.postCompileTask.spawn(rosetta);
 project.addGitIgnore('.jsii.tabl.json');
 
 // The npm tarball holds what consumers run and read: lib/, the bundled handler in assets/, .jsii,
-// README.md, API.md, LICENSE and package.json (test/package.test.ts checks the exact set).
-for (const pattern of ['/lambda/', '/rosetta/', '/.ci/', '/tools/', '/examples/', '.jsii.tabl.json', '/cdk.out/', '*.cdk.out/', '/.tmp/']) {
+// README.md, API.md, LICENSE and package.json (test/package.test.ts checks the exact set); the
+// contributor documents (CONTRIBUTING.md, docs/) stay in the repository.
+for (const pattern of ['/lambda/', '/rosetta/', '/.ci/', '/tools/', '/examples/', '.jsii.tabl.json', '/cdk.out/', '*.cdk.out/', '/.tmp/', '/CONTRIBUTING.md', '/docs/']) {
   project.addPackageIgnore(pattern);
 }
 
@@ -213,7 +214,7 @@ peerFloor.spawn(project.tasks.tryFind('package:js')!);
 peerFloor.exec('bash tools/peer-floor/check.sh');
 
 // Not part of the build: this construct against AwsCustomResource (templates, synth time, cold
-// path). Writes tools/bench/results.json and the README's Performance table.
+// path). Writes tools/bench/results.json and the tables of docs/performance.md.
 const bench = project.addTask('bench', {
   description: 'Benchmark against AwsCustomResource: template limits, synth time, handler cold path',
 });

@@ -10,7 +10,7 @@
  *
  * The build synthesizes it offline and compares the result with the committed snapshot,
  * `integ.event-stream-lookup.ts.snapshot/` (test/integ-snapshot.test.ts; `npx projen integ:snapshot`
- * rewrites it). README.md ("Integration test") says how to deploy it to a real account.
+ * rewrites it). docs/integration-test.md says how to deploy it to a real account.
  */
 import { ActualResult, ExpectedResult, IntegTest } from '@aws-cdk/integ-tests-alpha';
 import { App, CustomResource, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';

@@ -13,7 +13,7 @@ import { TEST_CREDENTIALS } from '../stand-ins/sigv4';
 /**
  * `npx projen bench`: this construct against AwsCustomResource doing the same GetEventStream
  * lookups. Template figures and synth time per stack size, the handler's cold path, bundle sizes.
- * Prints a markdown table, writes tools/bench/results.json and the README's Performance table.
+ * Prints a markdown table, writes tools/bench/results.json and the tables of docs/performance.md.
  * Not part of the build; no test asserts a time.
  */
 
@@ -322,19 +322,19 @@ function markdown(templates: TemplateRow[], cold: ColdRow[]): string {
   return lines.join('\n');
 }
 
-/** Replaces the README's table between its bench markers (`<!-- NAME:start -->`, `<!-- NAME:end -->`). */
-function updateReadme(table: string, name = 'bench'): void {
-  const file = path.join(ROOT, 'README.md');
-  const readme = fs.readFileSync(file, 'utf8');
+/** Replaces a table of docs/performance.md between its bench markers (`<!-- NAME:start -->`, `<!-- NAME:end -->`). */
+function updatePerformanceDoc(table: string, name = 'bench'): void {
+  const file = path.join(ROOT, 'docs', 'performance.md');
+  const doc = fs.readFileSync(file, 'utf8');
   const start = `<!-- ${name}:start -->`;
   const end = `<!-- ${name}:end -->`;
-  const from = readme.indexOf(start);
-  const to = readme.indexOf(end);
+  const from = doc.indexOf(start);
+  const to = doc.indexOf(end);
   if (from < 0 || to < from) {
-    process.stderr.write(`README.md has no ${name} markers; not updated\n`);
+    process.stderr.write(`docs/performance.md has no ${name} markers; not updated\n`);
     return;
   }
-  fs.writeFileSync(file, `${readme.slice(0, from + start.length)}\n${table}\n${readme.slice(to)}`);
+  fs.writeFileSync(file, `${doc.slice(0, from + start.length)}\n${table}\n${doc.slice(to)}`);
 }
 
 async function main(): Promise<void> {
@@ -361,9 +361,9 @@ async function main(): Promise<void> {
     storms,
   };
   fs.writeFileSync(path.join(__dirname, 'results.json'), `${JSON.stringify(results, undefined, 2)}\n`);
-  if (process.env.BENCH_NO_README !== '1') {
-    updateReadme(table);
-    updateReadme(stormTable, 'bench-storm');
+  if (process.env.BENCH_NO_DOCS !== '1') {
+    updatePerformanceDoc(table);
+    updatePerformanceDoc(stormTable, 'bench-storm');
   }
   console.log(table);
   console.log(`\n${stormTable}`);

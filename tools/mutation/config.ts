@@ -70,7 +70,7 @@ export function scoresByFolder(reports: readonly MutationReport[]): FolderScore[
   });
 }
 
-/** The scores as the README's markdown table. */
+/** The scores as the markdown table of CONTRIBUTING.md ("Mutation testing"). */
 export function scoreTable(scores: readonly FolderScore[]): string {
   const rows = scores.map((s) =>
     `| \`${s.folder}/\` | ${s.files} | ${s.killed + s.timeout + s.survived + s.noCoverage} | ${s.killed} | ${s.timeout} | ${s.survived} | ${s.noCoverage} | ${s.score.toFixed(2)}% |`);
