@@ -134,13 +134,35 @@ project.package.file.addOverride('jest.coverageThreshold', {
 // The handler's imports are bundled at build time, so dev dependencies are right for it.
 project.eslint?.allowDevDeps('lambda/**');
 
-// Lets the editor and eslint's project service type-check lambda/ (it imports the contract from src/).
+// Lets the editor and eslint's project service type-check lambda/: the handler and the wire
+// contract it shares with the construct (src/wire/), nothing else of src/.
 new JsonFile(project, 'lambda/tsconfig.json', {
   obj: {
     extends: '../tsconfig.json',
     compilerOptions: { rootDir: '..', noEmit: true },
-    include: ['**/*.ts', '../src/**/*.ts'],
+    include: ['**/*.ts', '../src/wire/**/*.ts'],
   },
+});
+
+// The contract points one way: the handler imports only src/wire/ of the construct's code (so no
+// aws-cdk-lib reaches the bundle), and src/wire/ imports nothing outside itself, not even a package.
+project.eslint?.addRules({
+  'import/no-restricted-paths': ['error', {
+    zones: [
+      {
+        target: './lambda',
+        from: './src',
+        except: ['./wire'],
+        message: 'The handler may import only the wire contract (src/wire/) of the construct\'s code.',
+      },
+      {
+        target: './src/wire',
+        from: ['./src', './lambda', './node_modules', './tools', './test'],
+        except: ['./wire'],
+        message: 'src/wire/ is the dependency-free contract: it imports nothing outside itself.',
+      },
+    ],
+  }],
 });
 
 // The same for tools/ (stand-ins, rehearsal, bench, demo), which import from src/ and lambda/.

@@ -2,15 +2,15 @@ import type { GetEventStreamCommandOutput } from '@aws-sdk/client-customer-profi
 import { describeStackStatus, fetchEventStream } from './aws';
 import { log, redactEvent } from './log';
 import { Clock, Outcome, Pacing, Progress, RollbackProbe, runLookup } from './lookup';
+import { spreadMs } from './pacing';
 import { subject } from './reasons';
 import { Envelope, InvalidRequestError, parseSpec, readEnvelope } from './request';
 import { CfnResponse, httpPut, putResponse, renderBody } from './respond';
 import { checkRollback, rollbackFallback } from './rollback';
 import { HANDLER_TIMING } from './timing';
-import { spreadMs } from './pacing';
+import { LookupSpec } from '../src/wire/properties';
 import { decodeStormPlan, lookupBudgetSeconds, STORM_PLAN_ENV, StormPlan } from '../src/wire/storm';
 import { TIMING } from '../src/wire/timing';
-import { LookupSpec } from '../src/wire/properties';
 
 /**
  * Entry point: parses the event, runs the lookup under a time guard, and answers CloudFormation

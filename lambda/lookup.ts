@@ -4,9 +4,9 @@ import { classifyError, Failure, retriesReason, RetryStats, subject } from './re
 
 import { RollbackCheck, rollbackFallback, rollbackFoundReason } from './rollback';
 import { HANDLER_TIMING } from './timing';
-import { StormPlan } from '../src/wire/storm';
 import { LookupAttributes } from '../src/wire/attributes';
 import { LookupSpec } from '../src/wire/properties';
+import { StormPlan } from '../src/wire/storm';
 
 /**
  * The pure core: spec -> GetEventStream -> attributes, or a verdict on why the deployment must fail.

@@ -1,6 +1,6 @@
 
-import { API_RATE_CONTEXT_KEY, StormPlan } from '../src/wire/storm';
 import { LookupSpec } from '../src/wire/properties';
+import { API_RATE_CONTEXT_KEY, StormPlan } from '../src/wire/storm';
 
 /**
  * Errors turned into Reasons a person can act on: each names the stream, the domain and the region,

@@ -144,7 +144,6 @@ export class EventStreamLookupProvider extends Construct {
   private ensureBuilt(): Built {
     if (!this.built) {
       const lookups = registrationsOf(Stack.of(this));
-      // Stryker disable next-line StringLiteral,ConditionalExpression: only worded into the "too late" error
       const builtFor = lookups.length > 0 ? `the lookup '${lookups[0].path}'` : 'the first read of the provider\'s function, role, log group, service token or permissions';
       this.build({}, undefined, builtFor);
     }

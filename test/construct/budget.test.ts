@@ -1,7 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
-import { EventStreamLookup } from '../../src';
 import { spreadMs } from '../../lambda/pacing';
+import { EventStreamLookup } from '../../src';
 import * as timeouts from '../../src/timeouts';
 import * as storm from '../../src/wire/storm';
 import { testApp, testStack } from '../fixtures/stacks';

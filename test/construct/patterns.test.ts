@@ -1,6 +1,6 @@
 import { parseSpec } from '../../lambda/request';
-import { EXTERNAL_ID_PATTERN, NAME_PATTERN, REGION_PATTERN, ROLE_ARN_PATTERN } from '../../src/wire/patterns';
 import { validateName, validateRegion, validateRole } from '../../src/validation';
+import { EXTERNAL_ID_PATTERN, NAME_PATTERN, REGION_PATTERN, ROLE_ARN_PATTERN } from '../../src/wire/patterns';
 
 /**
  * The patterns both sides use (synth-time validation and the handler's parsing), at their edges:

@@ -5,8 +5,8 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { EventStreamLookup, EventStreamLookupProvider } from '../../src';
 import { flattenReference } from '../../src/provider/acknowledgements';
 import { getEventStreamBudget, planGetEventStream, profileArns } from '../../src/provider/policy';
-import { compactionLevel, getEventStreamResources } from '../fixtures/policy';
 import { acknowledgements, describeWithNag } from '../fixtures/nag';
+import { compactionLevel, getEventStreamResources } from '../fixtures/policy';
 import { testApp, testStack } from '../fixtures/stacks';
 
 /**
@@ -53,7 +53,8 @@ describe('the GetEventStream budget', () => {
     const statement = new iam.PolicyStatement({ actions: ['kms:Decrypt'], resources: ['arn:aws:kms:us-east-1:123456789012:key/abc'] });
     EventStreamLookupProvider.of(stack).role.addToPrincipalPolicy(statement);
     const targets = Array.from({ length: 55 }, (_, i) => ({ region: 'us-east-1', domainName: 'retail-profiles', eventStreamName: `s${i + 2}` }));
-    const expected = planGetEventStream(targets, profileArns(stack), { assumedRoles: [reader], statements: [statement.toStatementJson()], tracing: true });
+    const neighbours = { assumedRoles: [reader], statements: [statement.toStatementJson()], tracing: true };
+    const expected = planGetEventStream(targets, profileArns(stack), neighbours);
     const resources = getEventStreamResources(Template.fromStack(stack));
     expect(resources).toEqual(expected.arns.map((arn) => JSON.stringify(stack.resolve(arn))));
   });

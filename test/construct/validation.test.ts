@@ -1,7 +1,7 @@
 import { CfnParameter, Duration, Lazy } from 'aws-cdk-lib';
 import { EventStreamLookup, EventStreamLookupProps } from '../../src';
-import { MAX_WAIT_SECONDS } from '../../src/wire/timing';
 import { validateWaitTimeout } from '../../src/validation';
+import { MAX_WAIT_SECONDS } from '../../src/wire/timing';
 import { testStack } from '../fixtures/stacks';
 
 const valid: EventStreamLookupProps = { domainName: 'retail-profiles', eventStreamName: 'orders' };

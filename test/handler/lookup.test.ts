@@ -1,9 +1,9 @@
 import { AccessDeniedException, GetEventStreamCommandOutput, ResourceNotFoundException, ThrottlingException } from '@aws-sdk/client-customer-profiles';
 import { Clock, FetchStream, Pacing, Progress, RollbackProbe, retryBackoffMs, runLookup, statsOf, unmetRequirements } from '../../lambda/lookup';
-import { LookupSpec } from '../../src/wire/properties';
 import { RollbackCheck, ROLLBACK_STATUS } from '../../lambda/rollback';
 import { HANDLER_TIMING } from '../../lambda/timing';
 import { LookupAttributes } from '../../src/wire/attributes';
+import { LookupSpec } from '../../src/wire/properties';
 import { lookupSpec, runningStream, stoppedStream, STREAM_ARN } from '../fixtures/events';
 
 /**

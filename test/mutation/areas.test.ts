@@ -42,11 +42,8 @@ describe('an area\'s config', () => {
 
   test('is the generated one with the area\'s files, tests and report paths, and nothing else changed', () => {
     const config = areaConfig(base, 'budget', AREAS.budget) as any;
-    expect(config.mutate).toEqual(['src/budget.ts', 'src/contract.ts']);
-    expect(config.jest.config.testMatch).toEqual([
-      '<rootDir>/test/construct/{budget,patterns,validation}.test.ts',
-      '<rootDir>/test/handler/{storm,time-guard,entry,request}.test.ts',
-    ]);
+    expect(config.mutate).toEqual(['src/timeouts.ts']);
+    expect(config.jest.config.testMatch).toEqual(['<rootDir>/test/construct/{budget,validation}.test.ts']);
     expect(config.incrementalFile).toBe('reports/mutation/budget/incremental.json');
     expect(config.jsonReporter).toEqual({ fileName: 'reports/mutation/budget/mutation.json' });
     expect(config.htmlReporter).toEqual({ fileName: 'reports/mutation/budget/mutation.html' });

@@ -15,34 +15,41 @@ export interface MutationArea {
 export const AREAS: Readonly<Record<string, MutationArea>> = {
   'handler': {
     mutate: [
-      'lambda/attributes.ts', 'lambda/aws.ts', 'lambda/index.ts', 'lambda/log.ts', 'lambda/lookup.ts',
+      'lambda/attributes.ts', 'lambda/aws.ts', 'lambda/index.ts', 'lambda/log.ts', 'lambda/lookup.ts', 'lambda/pacing.ts',
       'lambda/reasons.ts', 'lambda/request.ts', 'lambda/respond.ts', 'lambda/rollback.ts', 'lambda/timing.ts',
     ],
     // The base config's testPathIgnorePatterns leave out the fuzz test (thousands of runs, no more kills).
-    tests: ['test/handler/*.test.ts', 'test/construct/patterns.test.ts'],
+    tests: ['test/handler/*.test.ts', 'test/construct/{patterns,budget}.test.ts'],
+  },
+  'wire': {
+    mutate: ['src/wire/attributes.ts', 'src/wire/patterns.ts', 'src/wire/properties.ts', 'src/wire/storm.ts', 'src/wire/timing.ts'],
+    tests: [
+      'test/wire/*.test.ts', 'test/construct/{budget,patterns,validation}.test.ts',
+      'test/handler/{storm,time-guard,entry,request,malformed,lifecycle}.test.ts',
+    ],
   },
   'planner': {
-    mutate: ['src/permissions.ts', 'src/validation.ts'],
-    tests: ['test/construct/{permissions,validation,patterns}.test.ts'],
+    mutate: ['src/provider/resource-plan.ts', 'src/provider/policy.ts', 'src/validation.ts'],
+    tests: ['test/construct/{permissions,validation,patterns,policy-budget,provider}.test.ts'],
   },
   'budget': {
-    mutate: ['src/budget.ts', 'src/contract.ts'],
-    tests: ['test/construct/{budget,patterns,validation}.test.ts', 'test/handler/{storm,time-guard,entry,request}.test.ts'],
+    mutate: ['src/timeouts.ts'],
+    tests: ['test/construct/{budget,validation}.test.ts'],
   },
   'synth-time': {
-    mutate: ['src/synth-time-lookup.ts'],
+    mutate: ['src/synth-time/from-lookup.ts'],
     tests: ['test/construct/from-lookup.test.ts'],
   },
   'acknowledgements': {
-    mutate: ['src/acknowledgements.ts'],
-    tests: ['test/construct/{compliance,nag,provider}.test.ts'],
+    mutate: ['src/provider/acknowledgements.ts'],
+    tests: ['test/construct/{compliance,nag,provider,policy-budget}.test.ts'],
   },
   'construct': {
-    mutate: ['src/event-stream-lookup.ts'],
+    mutate: ['src/event-stream.ts', 'src/lookup/event-stream-lookup.ts', 'src/lookup/refresh.ts'],
     tests: ['test/construct/{event-stream-lookup,validation,refresh,destination-stream,from-lookup,budget}.test.ts'],
   },
   'provider': {
-    mutate: ['src/provider.ts'],
+    mutate: ['src/provider/provider.ts', 'src/provider/configuration.ts', 'src/provider/registrations.ts'],
     tests: ['test/construct/{provider,policy-budget,missing-bundle,budget,event-stream-lookup,refresh,compliance}.test.ts'],
   },
 };
@@ -53,6 +60,7 @@ export const MUTATED_FOLDERS = ['lambda', 'src'] as const;
 /** Files of those folders that hold nothing a mutant could change: exports and interfaces only. */
 export const NOT_MUTATED: Readonly<Record<string, string>> = {
   'src/index.ts': 'the package entry point: exports only',
-  'src/event-stream-attributes.ts': 'an interface',
-  'src/provider-props.ts': 'an interface',
+  'src/lookup/props.ts': 'an interface',
+  'src/provider/props.ts': 'an interface',
+  'src/synth-time/options.ts': 'an interface',
 };
