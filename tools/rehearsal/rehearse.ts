@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'crypto';
 import type { CloudAssembly, CloudFormationStackArtifact } from 'aws-cdk-lib/cx-api';
 import { findLookups, functionSpec, LookupResource } from './assembly';
+import { judge, Verdict } from './cloudformation-judge';
 import { RehearsalEnvironment } from './environment';
 import { resolve, ResolutionScope } from './intrinsics';
 import { LambdaPool } from './lambda-pool';
@@ -46,21 +47,15 @@ export interface RehearsalOptions {
 }
 
 /** One event, as CloudFormation would record it. */
-export interface StepReport {
+export interface StepReport extends Verdict {
   readonly stackName: string;
   readonly logicalId: string;
   readonly path: string;
   readonly requestType: RequestType;
   /** A Delete or Update that CloudFormation sends to roll back. */
   readonly rollback: boolean;
-  /** `NO RESPONSE` is what makes a stack hang until ServiceTimeout; `INVALID` is a response CloudFormation rejects. */
-  readonly status: 'SUCCESS' | 'FAILED' | 'NO RESPONSE' | 'INVALID';
-  readonly reason: string;
-  readonly physicalResourceId?: string;
-  readonly data?: Record<string, string>;
   /** How many responses arrived (exactly one is correct). */
   readonly responses: number;
-  readonly bodyBytes?: number;
   readonly durationMs: number;
   /** Time the invocation waited for a free execution (pool only), and whether it ran in a warm one. */
   readonly queuedMs: number;
@@ -295,35 +290,6 @@ export async function rehearse(assembly: CloudAssembly, env: RehearsalEnvironmen
       consumed: outputs.has(s.stackName) ? consumedValues(s, scopeFor(s, env, live.get(s.stackName)!, exports, outputs)) : {},
     })),
   };
-}
-
-/** CloudFormation's view of the responses to one event. */
-function judge(event: Record<string, unknown>, bodies: string[]): Pick<StepReport, 'status' | 'reason' | 'physicalResourceId' | 'data' | 'bodyBytes'> {
-  if (bodies.length === 0) {
-    return { status: 'NO RESPONSE', reason: 'no response: CloudFormation would wait until ServiceTimeout' };
-  }
-  const body = bodies[0];
-  const bodyBytes = Buffer.byteLength(body);
-  let json: any;
-  try {
-    json = JSON.parse(body);
-  } catch {
-    return { status: 'INVALID', reason: 'Invalid response: not JSON', bodyBytes };
-  }
-  const problems = [
-    bodyBytes >= 4096 && `Response object is too long (${bodyBytes} bytes)`,
-    !['SUCCESS', 'FAILED'].includes(json.Status) && `invalid Status ${JSON.stringify(json.Status)}`,
-    (typeof json.PhysicalResourceId !== 'string' || json.PhysicalResourceId === '' || json.PhysicalResourceId.length > 1024) &&
-      'invalid PhysicalResourceId',
-    json.StackId !== event.StackId && 'StackId does not match',
-    json.RequestId !== event.RequestId && 'RequestId does not match',
-    json.LogicalResourceId !== event.LogicalResourceId && 'LogicalResourceId does not match',
-    json.Data !== undefined && (typeof json.Data !== 'object' || Object.values(json.Data).some((v) => typeof v !== 'string')) && 'Data must map names to strings',
-  ].filter(Boolean);
-  if (problems.length > 0) {
-    return { status: 'INVALID', reason: `Invalid response: ${problems.join('; ')}`, bodyBytes };
-  }
-  return { status: json.Status, reason: json.Reason ?? '', physicalResourceId: json.PhysicalResourceId, data: json.Data, bodyBytes };
 }
 
 function scopeFor(
