@@ -1,11 +1,13 @@
-import { createHash, randomUUID } from 'crypto';
+import { randomUUID } from 'crypto';
 import type { CloudAssembly, CloudFormationStackArtifact } from 'aws-cdk-lib/cx-api';
 import { findLookups, functionSpec, LookupResource } from './assembly';
 import { judge, Verdict } from './cloudformation-judge';
 import { RehearsalEnvironment } from './environment';
-import { resolve, ResolutionScope } from './intrinsics';
+import { resolve } from './intrinsics';
 import { LambdaPool } from './lambda-pool';
 import { invokeLambda } from './lambda-process';
+import { consumedValues, resolveOutputs } from './stack-outputs';
+import { scopeFor, stackIdOf } from './stack-scope';
 import { RESOURCE_TYPE } from '../../src/contract';
 
 /**
@@ -290,106 +292,4 @@ export async function rehearse(assembly: CloudAssembly, env: RehearsalEnvironmen
       consumed: outputs.has(s.stackName) ? consumedValues(s, scopeFor(s, env, live.get(s.stackName)!, exports, outputs)) : {},
     })),
   };
-}
-
-function scopeFor(
-  stack: CloudFormationStackArtifact,
-  env: RehearsalEnvironment,
-  state: Map<string, LiveLookup>,
-  exports: Map<string, string>,
-  outputs: Map<string, Record<string, string>>,
-): ResolutionScope {
-  const template = stack.template;
-  const region = stack.environment.region.startsWith('unknown') ? env.region : stack.environment.region;
-  const account = stack.environment.account.startsWith('unknown') ? env.account : stack.environment.account;
-  const parameters: Record<string, string> = {};
-  for (const [name, p] of Object.entries<any>(template.Parameters ?? {})) {
-    if (p.Default !== undefined) {
-      parameters[name] = String(p.Default);
-    }
-  }
-  return {
-    pseudo: {
-      'AWS::Region': region,
-      'AWS::AccountId': account,
-      'AWS::Partition': 'aws',
-      'AWS::URLSuffix': 'amazonaws.com',
-      'AWS::StackName': stack.stackName,
-      'AWS::StackId': stackIdOf(stack, env),
-    },
-    parameters,
-    ref: (id) => state.get(id)?.physicalResourceId ?? (template.Resources?.[id] ? `${stack.stackName}-${id}` : undefined),
-    getAtt: (id, attribute) => {
-      const resource = template.Resources?.[id];
-      if (resource?.Type === RESOURCE_TYPE) {
-        const lookup = state.get(id);
-        if (lookup && !(attribute in lookup.data)) {
-          throw new Error(`CloudFormation would fail: Vendor response doesn't contain ${attribute} attribute in object ${id}`);
-        }
-        return lookup?.data[attribute];
-      }
-      if (resource?.Type === 'AWS::Lambda::Function' && attribute === 'Arn') {
-        return `arn:aws:lambda:${region}:${account}:function:${stack.stackName}-${id}`;
-      }
-      return resource ? `${stack.stackName}-${id}.${attribute}` : undefined;
-    },
-    importValue: (name) => exports.get(name),
-    // Outputs of stacks in this rehearsal's one account; the region must match where it is given.
-    stackOutput: (stackName, outputName, outputRegion) =>
-      outputRegion === undefined || outputRegion === env.region ? outputs.get(stackName)?.[outputName] : undefined,
-  };
-}
-
-/** Every value the stack's other resources read from a lookup, resolved, by `LogicalId.Property.Path`. */
-function consumedValues(stack: CloudFormationStackArtifact, scope: ResolutionScope): Record<string, string> {
-  const resources: Record<string, any> = stack.template.Resources ?? {};
-  const isLookup = (id: unknown) => resources[String(id)]?.Type === RESOURCE_TYPE;
-  const found: Record<string, string> = {};
-  const walk = (value: unknown, at: string): void => {
-    if (Array.isArray(value)) {
-      value.forEach((v, i) => walk(v, `${at}.${i}`));
-      return;
-    }
-    if (value === null || typeof value !== 'object') {
-      return;
-    }
-    const entries = Object.entries(value as Record<string, unknown>);
-    const [fn, arg] = entries.length === 1 ? entries[0] : [];
-    const readsLookup =
-      fn === 'Fn::ImportValue' || fn === 'Fn::GetStackOutput' || (fn === 'Fn::GetAtt' && isLookup(Array.isArray(arg) ? arg[0] : String(arg).split('.')[0]));
-    if (readsLookup) {
-      found[at] = String(resolve(value, scope));
-      return;
-    }
-    entries.forEach(([k, v]) => walk(v, `${at}.${k}`));
-  };
-  for (const [id, resource] of Object.entries(resources)) {
-    if (resource.Type !== RESOURCE_TYPE) {
-      walk(resource.Properties, id);
-    }
-  }
-  return found;
-}
-
-function resolveOutputs(stack: CloudFormationStackArtifact, scope: ResolutionScope, exports: Map<string, string>): Record<string, string> {
-  const result: Record<string, string> = {};
-  for (const [name, output] of Object.entries<any>(stack.template.Outputs ?? {})) {
-    const value = String(resolve(output.Value, scope));
-    result[name] = value;
-    if (output.Export?.Name) {
-      exports.set(String(resolve(output.Export.Name, scope)), value);
-    }
-  }
-  return result;
-}
-
-/** The stack's id, stable for its name, as CloudFormation would have issued it. */
-function stackIdOf(stack: CloudFormationStackArtifact, env: RehearsalEnvironment): string {
-  const region = stack.environment.region.startsWith('unknown') ? env.region : stack.environment.region;
-  const account = stack.environment.account.startsWith('unknown') ? env.account : stack.environment.account;
-  return `arn:aws:cloudformation:${region}:${account}:stack/${stack.stackName}/00000000-0000-4000-8000-${stableSuffix(stack.stackName)}`;
-}
-
-function stableSuffix(text: string): string {
-  return createHash('sha256').update(text).digest('hex').slice(0, 12);
 }
