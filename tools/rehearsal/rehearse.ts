@@ -1,11 +1,9 @@
-import { createHash, randomUUID } from 'crypto';
-import type { CloudAssembly, CloudFormationStackArtifact } from 'aws-cdk-lib/cx-api';
-import { findLookups, functionSpec, LookupResource } from './assembly';
+import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
+import { Deployment, DeploymentOptions } from './deployment';
 import { RehearsalEnvironment } from './environment';
-import { resolve, ResolutionScope } from './intrinsics';
-import { LambdaPool } from './lambda-pool';
-import { invokeLambda } from './lambda-process';
-import { RESOURCE_TYPE } from '../../src/wire/properties';
+import { RehearsalReport, RequestType } from './report';
+
+export type { RehearsalReport, RequestType, StackReport, StepReport } from './report';
 
 /**
  * Rehearses the deployment of a synthesized app. What it models: this construct's custom resources,
@@ -17,13 +15,11 @@ import { RESOURCE_TYPE } from '../../src/wire/properties';
  * the replacement), and ends in UPDATE_ROLLBACK_FAILED if any of those fails; outputs, exports and
  * `Fn::GetStackOutput` carry the lookups' values to consumer stacks. What it does not model: every
  * other resource, which gets a placeholder value (`Stack-LogicalId`) and is never created.
+ *
+ * This file orders the phases; `deployment.ts` runs each, `cloudformation-judge.ts` judges responses.
  */
 
-export type RequestType = 'Create' | 'Update' | 'Delete';
-
-export interface RehearsalOptions {
-  /** Run the function as if its Timeout were this many seconds (to exercise the time guard quickly). */
-  readonly functionTimeoutSeconds?: number;
+export interface RehearsalOptions extends DeploymentOptions {
   /** Called after every stack is created and before the updates (change the stand-in's world here). */
   readonly beforeUpdate?: () => void | Promise<void>;
   /**
@@ -32,398 +28,34 @@ export interface RehearsalOptions {
    * every lookup gets an Update with the same properties.
    */
   readonly update?: CloudAssembly;
-  /** Called when a stack's update has failed, before its rollback (change the stand-in's world here). */
-  readonly beforeRollback?: (stackName: string) => void | Promise<void>;
   /** Stop after this phase. */
   readonly lastPhase?: RequestType;
   /** Rehearse only these stacks (by name). */
   readonly stacks?: string[];
-  /**
-   * Run invocations in this pool of warm environments (with its concurrency limit, and each
-   * function's reserved concurrency) instead of a fresh process each.
-   */
-  readonly pool?: LambdaPool;
-}
-
-/** One event, as CloudFormation would record it. */
-export interface StepReport {
-  readonly stackName: string;
-  readonly logicalId: string;
-  readonly path: string;
-  readonly requestType: RequestType;
-  /** A Delete or Update that CloudFormation sends to roll back. */
-  readonly rollback: boolean;
-  /** `NO RESPONSE` is what makes a stack hang until ServiceTimeout; `INVALID` is a response CloudFormation rejects. */
-  readonly status: 'SUCCESS' | 'FAILED' | 'NO RESPONSE' | 'INVALID';
-  readonly reason: string;
-  readonly physicalResourceId?: string;
-  readonly data?: Record<string, string>;
-  /** How many responses arrived (exactly one is correct). */
-  readonly responses: number;
-  readonly bodyBytes?: number;
-  readonly durationMs: number;
-  /** Time the invocation waited for a free execution (pool only), and whether it ran in a warm one. */
-  readonly queuedMs: number;
-  readonly warm: boolean;
-  /** From CloudFormation's invocation to the invocation's end: what the lookup's ServiceTimeout bounds. */
-  readonly elapsedMs: number;
-  /** The lookup's ServiceTimeout, as the template gives it. */
-  readonly serviceTimeoutSeconds?: number;
-  readonly invocation: 'settled' | 'rejected' | 'timed out' | 'crashed';
-  readonly logs: string[];
-  readonly event: Record<string, unknown>;
-}
-
-export interface StackReport {
-  readonly stackName: string;
-  readonly status:
-    | 'CREATE_COMPLETE'
-    | 'ROLLBACK_COMPLETE'
-    | 'ROLLBACK_FAILED'
-    | 'SKIPPED'
-    | 'UPDATE_COMPLETE'
-    | 'UPDATE_ROLLBACK_COMPLETE'
-    | 'UPDATE_ROLLBACK_FAILED'
-    | 'DELETE_COMPLETE'
-    | 'DELETE_FAILED';
-  /** Every status the stack went through, in order (what DescribeStacks showed at each step). */
-  readonly history: string[];
-  /** Outputs as CloudFormation would show them. */
-  readonly outputs: Record<string, string>;
-  /**
-   * What the stack's other resources read from lookups (`Fn::GetAtt` on a lookup of the stack,
-   * `Fn::ImportValue`, `Fn::GetStackOutput`), by `LogicalId.Property.Path`, as resolved values.
-   */
-  readonly consumed: Record<string, string>;
-}
-
-export interface RehearsalReport {
-  readonly steps: StepReport[];
-  readonly stacks: StackReport[];
-}
-
-interface LiveLookup {
-  physicalResourceId: string;
-  properties: Record<string, unknown>;
-  data: Record<string, string>;
 }
 
 export async function rehearse(assembly: CloudAssembly, env: RehearsalEnvironment, options: RehearsalOptions = {}): Promise<RehearsalReport> {
-  const steps: StepReport[] = [];
-  const stackStatus = new Map<string, StackReport['status']>();
-  const outputs = new Map<string, Record<string, string>>();
-  const exports = new Map<string, string>();
-  const live = new Map<string, Map<string, LiveLookup>>();
   const stacks = assembly.stacks.filter((s) => options.stacks === undefined || options.stacks.includes(s.stackName));
+  const deployment = new Deployment(env, options);
 
-  /**
-   * Sends one event. `rollback` carries what a rollback sends instead of the template's values: the
-   * properties to restore (an Update) or the replacement to delete (a Delete), and the properties the
-   * failed deployment had.
-   */
-  const run = async (
-    stack: CloudFormationStackArtifact,
-    lookup: LookupResource,
-    requestType: RequestType,
-    rollback?: { properties: Record<string, unknown>; oldProperties: Record<string, unknown>; physicalResourceId: string },
-  ) => {
-    const state = live.get(stack.stackName)!;
-    const scope = scopeFor(stack, env, state, exports, outputs);
-    const current = state.get(lookup.logicalId);
-    const previous = rollback ? { ...current!, physicalResourceId: rollback.physicalResourceId, properties: rollback.oldProperties } : current;
-    const properties = rollback?.properties ?? (requestType === 'Delete' && previous ? previous.properties : resolve(lookup.properties, scope));
-    const fn = functionSpec(stack, lookup.functionLogicalId, (v) => resolve(v, scope));
-    const timeoutSeconds = options.functionTimeoutSeconds ?? fn.timeoutSeconds;
-    const responseUrl = env.receiver.issueUrl();
-    const event: Record<string, unknown> = {
-      RequestType: requestType,
-      ServiceToken: properties.ServiceToken,
-      ResponseURL: responseUrl,
-      StackId: scope.pseudo['AWS::StackId'],
-      RequestId: randomUUID(),
-      LogicalResourceId: lookup.logicalId,
-      ResourceType: RESOURCE_TYPE,
-      ResourceProperties: properties,
-      ...(previous ? { PhysicalResourceId: previous.physicalResourceId } : {}),
-      ...(requestType === 'Update' && previous ? { OldResourceProperties: previous.properties } : {}),
-    };
-    const dispatchedAt = Date.now();
-    const invocation = options.pool
-      ? await options.pool.invoke({ ...fn, timeoutSeconds }, event, env.runtimeVariables())
-      : { ...(await invokeLambda({ ...fn, timeoutSeconds }, event, env.runtimeVariables())), queuedMs: 0, warm: false };
-    const elapsedMs = Date.now() - dispatchedAt;
-    const received = env.receiver.responsesFor(responseUrl);
-    const verdict = judge(event, received.map((r) => r.body));
-    const step: StepReport = {
-      stackName: stack.stackName,
-      logicalId: lookup.logicalId,
-      path: lookup.path,
-      requestType,
-      rollback: rollback !== undefined,
-      ...verdict,
-      responses: received.length,
-      durationMs: invocation.durationMs,
-      queuedMs: invocation.queuedMs,
-      warm: invocation.warm,
-      elapsedMs,
-      ...(properties.ServiceTimeout !== undefined ? { serviceTimeoutSeconds: Number(properties.ServiceTimeout) } : {}),
-      invocation: invocation.outcome,
-      logs: invocation.logs,
-      event,
-    };
-    steps.push(step);
-    if (step.status === 'SUCCESS' && requestType !== 'Delete') {
-      state.set(lookup.logicalId, { physicalResourceId: step.physicalResourceId!, properties, data: step.data ?? {} });
-    } else if (requestType === 'Create' && step.physicalResourceId) {
-      // CloudFormation deletes a failed resource with the id its failed response gave.
-      state.set(lookup.logicalId, { physicalResourceId: step.physicalResourceId, properties, data: {} });
-    } else if (requestType === 'Delete' && step.status === 'SUCCESS' && !rollback) {
-      state.delete(lookup.logicalId);
-    }
-    return step;
-  };
-  const history = new Map<string, string[]>();
-  const setStatus = (stack: CloudFormationStackArtifact, status: string) => {
-    history.set(stack.stackName, [...(history.get(stack.stackName) ?? []), status]);
-    env.cloudformation.setStatus(stackIdOf(stack, env), status);
-  };
-
-  // Create, stack by stack; a failed lookup rolls its stack back; dependants of a failed stack are skipped.
   for (const stack of stacks) {
-    live.set(stack.stackName, new Map());
-    const blocked = stack.dependencies.some((d) => stackStatus.has(d.id) && stackStatus.get(d.id) !== 'CREATE_COMPLETE');
-    if (blocked) {
-      stackStatus.set(stack.stackName, 'SKIPPED');
-      continue;
-    }
-    const lookups = findLookups(stack);
-    setStatus(stack, 'CREATE_IN_PROGRESS');
-    const created = await Promise.all(lookups.map((l) => run(stack, l, 'Create')));
-    if (created.some((s) => s.status !== 'SUCCESS')) {
-      setStatus(stack, 'ROLLBACK_IN_PROGRESS');
-      const state = live.get(stack.stackName)!;
-      const deleted = await Promise.all(
-        lookups
-          .filter((l) => state.has(l.logicalId))
-          .map((l) => {
-            const { physicalResourceId, properties } = state.get(l.logicalId)!;
-            return run(stack, l, 'Delete', { properties, oldProperties: properties, physicalResourceId });
-          }),
-      );
-      const status = deleted.every((d) => d.status === 'SUCCESS') ? 'ROLLBACK_COMPLETE' : 'ROLLBACK_FAILED';
-      setStatus(stack, status);
-      stackStatus.set(stack.stackName, status);
-      continue;
-    }
-    const stackOutputs = resolveOutputs(stack, scopeFor(stack, env, live.get(stack.stackName)!, exports, outputs), exports);
-    outputs.set(stack.stackName, stackOutputs);
-    setStatus(stack, 'CREATE_COMPLETE');
-    stackStatus.set(stack.stackName, 'CREATE_COMPLETE');
+    await deployment.create(stack);
   }
-  const deployed = stacks.filter((s) => stackStatus.get(s.stackName) === 'CREATE_COMPLETE');
+  const deployed = stacks.filter((s) => deployment.statusOf(s.stackName) === 'CREATE_COMPLETE');
 
   if (options.lastPhase !== 'Create') {
     await options.beforeUpdate?.();
     for (const stack of deployed) {
-      const next = options.update?.getStackByName(stack.stackName) ?? stack;
-      const state = live.get(stack.stackName)!;
-      const scope = scopeFor(next, env, state, exports, outputs);
-      // CloudFormation updates only what changed; without a new assembly, every lookup is updated.
-      const changed = findLookups(next).filter((l) => {
-        const before = state.get(l.logicalId);
-        const changedProperties = JSON.stringify(resolve(l.properties, scope)) !== JSON.stringify(before?.properties);
-        return options.update === undefined || changedProperties;
-      });
-      const before = new Map([...state].map(([id, lookup]) => [id, { ...lookup }]));
-      setStatus(stack, 'UPDATE_IN_PROGRESS');
-      const updated = await Promise.all(changed.map((l) => run(next, l, before.has(l.logicalId) ? 'Update' : 'Create')));
-      if (updated.every((u) => u.status === 'SUCCESS')) {
-        outputs.set(stack.stackName, resolveOutputs(next, scopeFor(next, env, state, exports, outputs), exports));
-        setStatus(stack, 'UPDATE_COMPLETE');
-        stackStatus.set(stack.stackName, 'UPDATE_COMPLETE');
-        continue;
-      }
-      // The rollback: every lookup the update touched, succeeded or failed, goes back to its
-      // previous properties with another Update; one that the update replaced (a new physical id)
-      // keeps its old resource, and the replacement is deleted.
-      setStatus(stack, 'UPDATE_ROLLBACK_IN_PROGRESS');
-      await options.beforeRollback?.(stack.stackName);
-      const rolledBack = await Promise.all(
-        changed.map((l) => {
-          const old = before.get(l.logicalId);
-          const now = state.get(l.logicalId);
-          const failedProperties = updated.find((u) => u.logicalId === l.logicalId)!.event.ResourceProperties as Record<string, unknown>;
-          if (old === undefined || now === undefined) {
-            // Created by the failed update (a failed Create leaves an id only if it answered one).
-            state.delete(l.logicalId);
-            return now && run(next, l, 'Delete', { properties: failedProperties, oldProperties: failedProperties, physicalResourceId: now.physicalResourceId });
-          }
-          if (now.physicalResourceId !== old.physicalResourceId) {
-            return run(next, l, 'Delete', { properties: failedProperties, oldProperties: failedProperties, physicalResourceId: now.physicalResourceId }).then((step) => {
-              state.set(l.logicalId, old);
-              return step;
-            });
-          }
-          return run(next, l, 'Update', { properties: old.properties, oldProperties: failedProperties, physicalResourceId: now.physicalResourceId });
-        }),
-      );
-      const status = rolledBack.every((r) => r === undefined || r.status === 'SUCCESS') ? 'UPDATE_ROLLBACK_COMPLETE' : 'UPDATE_ROLLBACK_FAILED';
-      outputs.set(stack.stackName, resolveOutputs(stack, scopeFor(stack, env, state, exports, outputs), exports));
-      setStatus(stack, status);
-      stackStatus.set(stack.stackName, status);
+      await deployment.update(stack, options.update?.getStackByName(stack.stackName));
     }
   }
 
+  // Stacks are deleted in the reverse order of their creation, consumers before producers.
   if (options.lastPhase === undefined || options.lastPhase === 'Delete') {
     for (const stack of [...deployed].reverse()) {
-      const lookups = findLookups(stack).filter((l) => live.get(stack.stackName)!.has(l.logicalId));
-      setStatus(stack, 'DELETE_IN_PROGRESS');
-      const deleted = await Promise.all(lookups.map((l) => run(stack, l, 'Delete')));
-      const status = deleted.every((s) => s.status === 'SUCCESS') ? 'DELETE_COMPLETE' : 'DELETE_FAILED';
-      setStatus(stack, status);
-      stackStatus.set(stack.stackName, status);
+      await deployment.delete(stack);
     }
   }
 
-  return {
-    steps,
-    stacks: stacks.map((s) => ({
-      stackName: s.stackName,
-      status: stackStatus.get(s.stackName)!,
-      history: history.get(s.stackName) ?? [],
-      outputs: outputs.get(s.stackName) ?? {},
-      consumed: outputs.has(s.stackName) ? consumedValues(s, scopeFor(s, env, live.get(s.stackName)!, exports, outputs)) : {},
-    })),
-  };
-}
-
-/** CloudFormation's view of the responses to one event. */
-function judge(event: Record<string, unknown>, bodies: string[]): Pick<StepReport, 'status' | 'reason' | 'physicalResourceId' | 'data' | 'bodyBytes'> {
-  if (bodies.length === 0) {
-    return { status: 'NO RESPONSE', reason: 'no response: CloudFormation would wait until ServiceTimeout' };
-  }
-  const body = bodies[0];
-  const bodyBytes = Buffer.byteLength(body);
-  let json: any;
-  try {
-    json = JSON.parse(body);
-  } catch {
-    return { status: 'INVALID', reason: 'Invalid response: not JSON', bodyBytes };
-  }
-  const problems = [
-    bodyBytes >= 4096 && `Response object is too long (${bodyBytes} bytes)`,
-    !['SUCCESS', 'FAILED'].includes(json.Status) && `invalid Status ${JSON.stringify(json.Status)}`,
-    (typeof json.PhysicalResourceId !== 'string' || json.PhysicalResourceId === '' || json.PhysicalResourceId.length > 1024) &&
-      'invalid PhysicalResourceId',
-    json.StackId !== event.StackId && 'StackId does not match',
-    json.RequestId !== event.RequestId && 'RequestId does not match',
-    json.LogicalResourceId !== event.LogicalResourceId && 'LogicalResourceId does not match',
-    json.Data !== undefined && (typeof json.Data !== 'object' || Object.values(json.Data).some((v) => typeof v !== 'string')) && 'Data must map names to strings',
-  ].filter(Boolean);
-  if (problems.length > 0) {
-    return { status: 'INVALID', reason: `Invalid response: ${problems.join('; ')}`, bodyBytes };
-  }
-  return { status: json.Status, reason: json.Reason ?? '', physicalResourceId: json.PhysicalResourceId, data: json.Data, bodyBytes };
-}
-
-function scopeFor(
-  stack: CloudFormationStackArtifact,
-  env: RehearsalEnvironment,
-  state: Map<string, LiveLookup>,
-  exports: Map<string, string>,
-  outputs: Map<string, Record<string, string>>,
-): ResolutionScope {
-  const template = stack.template;
-  const region = stack.environment.region.startsWith('unknown') ? env.region : stack.environment.region;
-  const account = stack.environment.account.startsWith('unknown') ? env.account : stack.environment.account;
-  const parameters: Record<string, string> = {};
-  for (const [name, p] of Object.entries<any>(template.Parameters ?? {})) {
-    if (p.Default !== undefined) {
-      parameters[name] = String(p.Default);
-    }
-  }
-  return {
-    pseudo: {
-      'AWS::Region': region,
-      'AWS::AccountId': account,
-      'AWS::Partition': 'aws',
-      'AWS::URLSuffix': 'amazonaws.com',
-      'AWS::StackName': stack.stackName,
-      'AWS::StackId': stackIdOf(stack, env),
-    },
-    parameters,
-    ref: (id) => state.get(id)?.physicalResourceId ?? (template.Resources?.[id] ? `${stack.stackName}-${id}` : undefined),
-    getAtt: (id, attribute) => {
-      const resource = template.Resources?.[id];
-      if (resource?.Type === RESOURCE_TYPE) {
-        const lookup = state.get(id);
-        if (lookup && !(attribute in lookup.data)) {
-          throw new Error(`CloudFormation would fail: Vendor response doesn't contain ${attribute} attribute in object ${id}`);
-        }
-        return lookup?.data[attribute];
-      }
-      if (resource?.Type === 'AWS::Lambda::Function' && attribute === 'Arn') {
-        return `arn:aws:lambda:${region}:${account}:function:${stack.stackName}-${id}`;
-      }
-      return resource ? `${stack.stackName}-${id}.${attribute}` : undefined;
-    },
-    importValue: (name) => exports.get(name),
-    // Outputs of stacks in this rehearsal's one account; the region must match where it is given.
-    stackOutput: (stackName, outputName, outputRegion) =>
-      outputRegion === undefined || outputRegion === env.region ? outputs.get(stackName)?.[outputName] : undefined,
-  };
-}
-
-/** Every value the stack's other resources read from a lookup, resolved, by `LogicalId.Property.Path`. */
-function consumedValues(stack: CloudFormationStackArtifact, scope: ResolutionScope): Record<string, string> {
-  const resources: Record<string, any> = stack.template.Resources ?? {};
-  const isLookup = (id: unknown) => resources[String(id)]?.Type === RESOURCE_TYPE;
-  const found: Record<string, string> = {};
-  const walk = (value: unknown, at: string): void => {
-    if (Array.isArray(value)) {
-      value.forEach((v, i) => walk(v, `${at}.${i}`));
-      return;
-    }
-    if (value === null || typeof value !== 'object') {
-      return;
-    }
-    const entries = Object.entries(value as Record<string, unknown>);
-    const [fn, arg] = entries.length === 1 ? entries[0] : [];
-    const readsLookup =
-      fn === 'Fn::ImportValue' || fn === 'Fn::GetStackOutput' || (fn === 'Fn::GetAtt' && isLookup(Array.isArray(arg) ? arg[0] : String(arg).split('.')[0]));
-    if (readsLookup) {
-      found[at] = String(resolve(value, scope));
-      return;
-    }
-    entries.forEach(([k, v]) => walk(v, `${at}.${k}`));
-  };
-  for (const [id, resource] of Object.entries(resources)) {
-    if (resource.Type !== RESOURCE_TYPE) {
-      walk(resource.Properties, id);
-    }
-  }
-  return found;
-}
-
-function resolveOutputs(stack: CloudFormationStackArtifact, scope: ResolutionScope, exports: Map<string, string>): Record<string, string> {
-  const result: Record<string, string> = {};
-  for (const [name, output] of Object.entries<any>(stack.template.Outputs ?? {})) {
-    const value = String(resolve(output.Value, scope));
-    result[name] = value;
-    if (output.Export?.Name) {
-      exports.set(String(resolve(output.Export.Name, scope)), value);
-    }
-  }
-  return result;
-}
-
-/** The stack's id, stable for its name, as CloudFormation would have issued it. */
-function stackIdOf(stack: CloudFormationStackArtifact, env: RehearsalEnvironment): string {
-  const region = stack.environment.region.startsWith('unknown') ? env.region : stack.environment.region;
-  const account = stack.environment.account.startsWith('unknown') ? env.account : stack.environment.account;
-  return `arn:aws:cloudformation:${region}:${account}:stack/${stack.stackName}/00000000-0000-4000-8000-${stableSuffix(stack.stackName)}`;
-}
-
-function stableSuffix(text: string): string {
-  return createHash('sha256').update(text).digest('hex').slice(0, 12);
+  return deployment.report(stacks);
 }
