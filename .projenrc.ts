@@ -147,6 +147,8 @@ new JsonFile(project, 'lambda/tsconfig.json', {
 // The contract points one way: the handler imports only src/wire/ of the construct's code (so no
 // aws-cdk-lib reaches the bundle), and src/wire/ imports nothing outside itself, not even a package.
 project.eslint?.addRules({
+  // Modules form layers: the synth-time and deploy-time lookups, the provider and the contract never import each other in a circle.
+  'import/no-cycle': 'error',
   'import/no-restricted-paths': ['error', {
     zones: [
       {
