@@ -30,7 +30,7 @@ export const AREAS: Readonly<Record<string, MutationArea>> = {
   },
   'planner': {
     mutate: ['src/provider/resource-plan.ts', 'src/provider/policy.ts', 'src/validation.ts'],
-    tests: ['test/construct/{permissions,validation,patterns,policy-budget,provider}.test.ts'],
+    tests: ['test/construct/{permissions,policy,validation,patterns,policy-budget,provider}.test.ts'],
   },
   'budget': {
     mutate: ['src/timeouts.ts'],
