@@ -98,6 +98,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
   jestOptions: {
     jestConfig: {
       collectCoverageFrom: ['src/**/*.ts', 'lambda/**/*.ts'],
+      // In-process synths skip aws-cdk-lib's WebAssembly template validation (about 7 s of CPU per
+      // test file); test/construct/cfn-validate.test.ts runs it, findings as errors.
+      setupFiles: ['<rootDir>/test/fixtures/jest-setup.ts'],
     },
   },
   gitignore: ['cdk.out/', '*.cdk.out/', '/.tmp/'],
