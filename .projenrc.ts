@@ -98,6 +98,12 @@ const project = new awscdk.AwsCdkConstructLibrary({
   jestOptions: {
     jestConfig: {
       collectCoverageFrom: ['src/**/*.ts', 'lambda/**/*.ts'],
+      // In-process synths skip aws-cdk-lib's WebAssembly template validation (about 7 s of CPU per
+      // test file); test/construct/cfn-validate.test.ts runs it, findings as errors.
+      setupFiles: ['<rootDir>/test/fixtures/jest-setup.ts'],
+      // jest's default is one worker fewer than the cores (1 on 2 cores); the suite mostly waits on
+      // child processes (the CDK CLI, the rehearsal's Lambda processes, cfn-lint) and sockets.
+      maxWorkers: 3,
     },
   },
   gitignore: ['cdk.out/', '*.cdk.out/', '/.tmp/'],

@@ -26,6 +26,22 @@ const tempOutdir = () => {
 };
 afterAll(() => outdirs.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
 
+/** Each example is synthesized once per context here (the tests only read the assemblies). */
+const assemblies = new Map<string, Promise<CloudAssembly>>();
+const synthesized = (name: string, context: Record<string, string> = {}): Promise<CloudAssembly> => {
+  const key = JSON.stringify([name, context]);
+  if (!assemblies.has(key)) {
+    assemblies.set(key, synthExample(name, tempOutdir(), context));
+  }
+  return assemblies.get(key)!;
+};
+
+/**
+ * For the synths that feed a rehearsal: aws-cdk-lib's template validation off (about 8 s of CPU
+ * each). The synth of each example as users run it (above, no context) keeps it, findings as errors.
+ */
+const NO_TEMPLATE_VALIDATION = { CDK_VALIDATION: 'false' };
+
 const templateOf = (assembly: CloudAssembly, stackName: string) => assembly.getStackByName(stackName).template;
 
 test('there are examples, each with a README', () => {
@@ -48,7 +64,7 @@ const literalStrings = (value: unknown): string[] =>
 // Offline: the CLI's AWS calls go to a closed port without credentials, so every synth-time lookup
 // must come from the example's committed cdk.context.json.
 test.each(exampleNames())('examples/%s synthesizes with the CDK CLI, offline, and holds lookups', async (name) => {
-  const assembly = await synthExample(name, tempOutdir());
+  const assembly = await synthesized(name);
   expect(assembly.manifest.missing).toBeUndefined();
   const deployTime = assembly.stacks.flatMap((s) => Object.values<any>(s.template.Resources ?? {}).filter((r) => r.Type === RESOURCE_TYPE));
   const synthTime = assembly.stacks.flatMap((s) => literalStrings(s.template).filter((v) => LITERAL_EVENT_STREAM_ARN.test(v)));
@@ -57,7 +73,7 @@ test.each(exampleNames())('examples/%s synthesizes with the CDK CLI, offline, an
 
 describe('examples/synth-time-lookup', () => {
   test('holds the cached values as literals, and no custom resource or function', async () => {
-    const template = templateOf(await synthExample('synth-time-lookup', tempOutdir()), 'OrdersReader');
+    const template = templateOf(await synthesized('synth-time-lookup'), 'OrdersReader');
     const types = Object.values<any>(template.Resources).map((r) => r.Type);
     expect(types).not.toContain(RESOURCE_TYPE);
     expect(types.filter((t) => t.startsWith('AWS::Lambda::'))).toEqual([]);
@@ -70,7 +86,7 @@ describe('examples/synth-time-lookup', () => {
 describe('examples/retail-lookups', () => {
   let assembly: CloudAssembly;
   beforeAll(async () => {
-    assembly = await synthExample('retail-lookups', tempOutdir(), { [EventStreamLookup.REFRESH_CONTEXT_KEY]: 'example-test' });
+    assembly = await synthExample('retail-lookups', tempOutdir(), { [EventStreamLookup.REFRESH_CONTEXT_KEY]: 'example-test' }, NO_TEMPLATE_VALIDATION);
   });
 
   testOnBuildCdk('uses the feature flags of a current cdk init app: the consumer reads weak references', 'weak cross-stack references (Fn::GetStackOutput) are newer than the bottom of the peer range, where the flag is ignored and references are strong', () => {
@@ -101,7 +117,7 @@ describe('examples/retail-lookups', () => {
   });
 
   test('rehearsed twice, as the demo does: the orders stream stops, its gated update fails, the stack rolls back cleanly', async () => {
-    const next = await synthExample('retail-lookups', tempOutdir(), { [EventStreamLookup.REFRESH_CONTEXT_KEY]: 'example-test-2' });
+    const next = await synthExample('retail-lookups', tempOutdir(), { [EventStreamLookup.REFRESH_CONTEXT_KEY]: 'example-test-2' }, NO_TEMPLATE_VALIDATION);
     const env = await RehearsalEnvironment.start({ account: RETAIL_WORLD.account, region: RETAIL_WORLD.region });
     try {
       seedRetailWorld(env);

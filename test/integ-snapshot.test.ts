@@ -67,6 +67,9 @@ function synthesize(outdir: string): void {
   delete env.CDK_CONTEXT_JSON;
   delete env.CDK_DEFAULT_ACCOUNT;
   delete env.CDK_DEFAULT_REGION;
+  // The assembly is what integ-runner synthesizes: with aws-cdk-lib's template validation (and its
+  // report), which test/fixtures/jest-setup.ts turns off for in-process synths.
+  delete env.CDK_VALIDATION;
   execFileSync(
     process.execPath,
     [require.resolve('ts-node/dist/bin'), '--transpile-only', '--project', path.join(__dirname, 'tsconfig.json'), INTEG_APP],

@@ -60,9 +60,14 @@ export function runCdk(args: string[], options: CliOptions): Promise<CliResult> 
   });
 }
 
-/** Synthesizes `examples/NAME` with `cdk synth` into `outdir` and returns the cloud assembly. */
-export async function synthExample(name: string, outdir: string, context: Record<string, string> = {}): Promise<CloudAssembly> {
-  const result = await synthIn(path.join(EXAMPLES_DIR, name), outdir, { context });
+/** Synthesizes `examples/NAME` with `cdk synth` into `outdir` and returns the cloud assembly; `env` adds to the CLI's environment. */
+export async function synthExample(
+  name: string,
+  outdir: string,
+  context: Record<string, string> = {},
+  env?: Record<string, string>,
+): Promise<CloudAssembly> {
+  const result = await synthIn(path.join(EXAMPLES_DIR, name), outdir, { context, env });
   if (result.status !== 0) {
     throw new Error(`cdk synth of examples/${name} failed (exit ${result.status}):\n${result.stderr}${result.stdout}`);
   }
