@@ -66,6 +66,10 @@ const project = new awscdk.AwsCdkConstructLibrary({
     `@aws-sdk/client-cloudformation@${SDK_VERSION}`,
     // Proves the Cloud Control stand-in (synth-time lookups) speaks the wire format the SDK parses.
     `@aws-sdk/client-cloudcontrol@${SDK_VERSION}`,
+    // The bundle takes the environment's credentials itself (lambda/credentials.ts) and loads the
+    // default chain only without them: the versions the clients above resolve, exact-pinned too.
+    '@aws-sdk/credential-provider-env@3.972.86',
+    '@aws-sdk/credential-provider-node@3.972.99',
     'aws-sdk-client-mock@^4',
     'aws-sdk-client-mock-jest@^4',
     '@types/aws-lambda@^8',
@@ -118,17 +122,40 @@ project.deps.addDependency('constructs@10.5.1', DependencyType.BUILD);
 project.compileTask.reset('jsii --silence-warnings=reserved-word --silence-warnings=metadata/missing-dev-dependency');
 
 // The handler lives in lambda/ (outside jsii's src/), bundled into assets/ before jsii compiles, so
-// the npm package carries it and `Code.fromAsset` finds it next to lib/.
-project.bundler.addBundle('lambda/index.ts', {
+// the npm package carries it and `Code.fromAsset` finds it next to lib/. The cold path (a fresh
+// Lambda environment until the response PUT) pays for every byte of index.js that Node.js reads and
+// parses, so what only some lookups need is a bundle file of its own in the same directory (which
+// `Code.fromAsset` ships whole), required on first use: the STS client (cross-account lookups), the
+// CloudFormation client (an Update's rollback check), and the SDK's default credential chain
+// beyond the environment's credentials (never needed in Lambda: lambda/credentials.ts).
+const ON_DEMAND_BUNDLES = ['sts', 'cloudformation', 'credential-chain'];
+const HANDLER_BUNDLE_OPTIONS: javascript.AddBundleOptions = {
   platform: 'node',
   // The runtime the function runs on (nodejs24.x), not the Node.js that synthesizes the app.
   target: 'node24',
   format: 'cjs',
   minify: true,
+  // Minified, but stack traces in the function's logs keep the functions' and classes' names
+  // (docs/performance.md measures what it costs).
+  keepNames: true,
   mainFields: ['module', 'main'],
   sourcemap: false,
   watchTask: false,
+  // `require('./sts')` and the others stay requires, resolved next to index.js at run time.
+  externals: ON_DEMAND_BUNDLES.map((name) => `./${name}`),
+};
+project.bundler.addBundle('lambda/index.ts', {
+  ...HANDLER_BUNDLE_OPTIONS,
+  esbuildArgs: { '--alias:@aws-sdk/credential-provider-node': './lambda/credentials.ts' },
 });
+for (const name of ON_DEMAND_BUNDLES) {
+  project.bundler.addBundle(`lambda/${name}.ts`, {
+    ...HANDLER_BUNDLE_OPTIONS,
+    outfile: `../index/${name}.js`,
+    // The default chain itself is the real one; the clients loaded on demand share lambda/credentials.ts.
+    esbuildArgs: name === 'credential-chain' ? {} : { '--alias:@aws-sdk/credential-provider-node': './lambda/credentials.ts' },
+  });
+}
 
 // The construct and the handler are held to 95% of lines and branches, each on its own (projen's
 // typed jestConfig knows only the global threshold, so the per-path ones go in as an override).

@@ -29,6 +29,18 @@ const CLIENT_CONFIG = {
  */
 const PROFILES_CONFIG = { ...CLIENT_CONFIG, maxAttempts: 1 } as const;
 
+/**
+ * The clients only some lookups need, each a bundle file of its own next to index.js (the bundler
+ * leaves these requires to Node.js, .projenrc.ts): a cold start neither reads nor parses them. In
+ * tests they resolve to lambda/sts.ts and lambda/cloudformation.ts.
+ */
+export const onDemand = {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  sts: () => require('./sts') as typeof import('./sts'),
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  cloudformation: () => require('./cloudformation') as typeof import('./cloudformation'),
+};
+
 /** Own-account clients survive warm invocations; clients with assumed credentials do not. */
 const clients = new Map<string, CustomerProfilesClient>();
 
@@ -51,10 +63,8 @@ function ownClient(region: string): CustomerProfilesClient {
 }
 
 async function assumedClient(spec: LookupSpec, abortSignal: AbortSignal): Promise<CustomerProfilesClient> {
-  // Loaded on first use (esbuild keeps a lazy require lazy): most stacks never assume a role,
-  // and the cold path stays short.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { STSClient, AssumeRoleCommand } = require('@aws-sdk/client-sts') as typeof import('@aws-sdk/client-sts');
+  // Loaded on first use, from a bundle file of its own: most stacks never assume a role.
+  const { STSClient, AssumeRoleCommand } = onDemand.sts();
   const sts = new STSClient({ ...CLIENT_CONFIG, region: process.env.AWS_REGION ?? spec.region });
   try {
     const { Credentials: c } = await sts.send(
@@ -86,9 +96,9 @@ async function assumedClient(spec: LookupSpec, abortSignal: AbortSignal): Promis
  * own credentials: the stack is in the function's account and region, whatever role a lookup assumes).
  */
 export async function describeStackStatus(stackId: string, abortSignal: AbortSignal): Promise<string> {
-  // Loaded on first use: only an Update that would fail or wait asks (see lambda/rollback.ts).
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { CloudFormationClient, DescribeStacksCommand } = require('@aws-sdk/client-cloudformation') as typeof import('@aws-sdk/client-cloudformation');
+  // Loaded on first use, from a bundle file of its own: only an Update that would fail or wait asks
+  // (see lambda/rollback.ts).
+  const { CloudFormationClient, DescribeStacksCommand } = onDemand.cloudformation();
   const region = stackId.split(':')[3] || process.env.AWS_REGION;
   // Fewer attempts than a lookup: a rollback must answer quickly, and 'unknown' is a safe answer.
   const cloudformation = new CloudFormationClient({ ...CLIENT_CONFIG, maxAttempts: 3, region });

@@ -111,15 +111,29 @@ async function guardedLookup(spec: LookupSpec, lambdaDeadline: number, plan: Sto
   const { guardReserveMaxMs, guardReserveMinMs, guardReserveShare } = HANDLER_TIMING;
   const reserve = Math.min(guardReserveMaxMs, Math.max(guardReserveMinMs, (lambdaDeadline - start) * guardReserveShare));
   // The wait, the storm and one check (src/budget.ts), but never past the Lambda's own time.
-  const deadline = Math.min(start + lookupBudgetSeconds(spec.waitSeconds, plan) * 1000, lambdaDeadline - reserve);
+  const budgetMs = lookupBudgetSeconds(spec.waitSeconds, plan) * 1000;
+  const deadline = Math.min(start + budgetMs, lambdaDeadline - reserve);
+  // Throttling may go on past the budget while the Lambda's time (the function's Timeout is sized
+  // with a margin above the longest budget: src/timeouts.ts) still holds a call and the answer; no
+  // further than that margin, so a lookup answers within its own ServiceTimeout even in a stack
+  // whose longest wait sized the Timeout.
+  const throttleDeadline = Math.min(start + budgetMs + TIMING.functionMarginSeconds * 1000, lambdaDeadline) - reserve; // never before `deadline`: the reserve is below the margin
   const pacing: Pacing = {
     startDelayMs: coldStart ? spreadMs(plan, external.random()) : 0,
     // A last call that hangs until its request timeout still ends before the guard fires.
     retryForMs: Math.max(0, deadline - start - Math.min(HANDLER_TIMING.retryHeadroomMs, (deadline - start) / 2)),
+    throttleRetryForMs: Math.max(0, throttleDeadline - start - Math.min(HANDLER_TIMING.lastCallMs, (throttleDeadline - start) / 2)),
+    inStorm: coldStart,
     random: external.random,
     plan,
   };
-  log('pacing', { lookupsInStack: plan.lookups, plannedRate: plan.rate, startDelayMs: pacing.startDelayMs, retryForMs: pacing.retryForMs });
+  log('pacing', {
+    lookupsInStack: plan.lookups,
+    plannedRate: plan.rate,
+    startDelayMs: pacing.startDelayMs,
+    retryForMs: pacing.retryForMs,
+    throttleRetryForMs: pacing.throttleRetryForMs,
+  });
   const controller = new AbortController();
   const progress: Progress = { checks: 0 };
   let cancelTimer = () => {};
@@ -152,10 +166,16 @@ async function guardedLookup(spec: LookupSpec, lambdaDeadline: number, plan: Sto
       : { status: 'FAILED', reason };
   };
   const timeout = new Promise<Outcome>((resolve) => {
-    cancelTimer = time.after(Math.max(0, deadline - time.now()), () => {
+    const fire = () => {
+      // Throttled at the budget's end: the lookup retries on until the Lambda's time runs short.
+      if (progress.throttling && time.now() < throttleDeadline) {
+        cancelTimer = time.after(throttleDeadline - time.now(), fire);
+        return;
+      }
       guardFired = true; // the lookup halts now; its call in flight is cancelled once the answer is decided
       void giveUp().then(resolve);
-    });
+    };
+    cancelTimer = time.after(Math.max(0, deadline - time.now()), fire);
   });
   // Once the guard has answered, the lookup halts at its next pause or call: a warm environment
   // resumes pending timers in its next invocation, and a stray call would spend the account's rate.

@@ -3,6 +3,7 @@ import { describeStream, missingAttributes, missingPhysicalId, streamPhysicalId,
 import { classifyError, Failure, retriesReason, RetryStats, subject } from './reasons';
 
 import { RollbackCheck, rollbackFallback, rollbackFoundReason } from './rollback';
+import { queueAheadMs } from './pacing';
 import { HANDLER_TIMING } from './timing';
 import { LookupAttributes } from '../src/wire/attributes';
 import { LookupSpec } from '../src/wire/properties';
@@ -29,6 +30,8 @@ export interface Progress {
   lastError?: string;
   /** Set once an Update has asked whether it is part of a rollback. */
   rollback?: RollbackCheck;
+  /** The last call was throttled (so the time guard lets the lookup retry on, within the Lambda's time). */
+  throttling?: boolean;
   /** Transient errors (throttling, 5xx, timeouts) so far, of which throttling, and when the first one came. */
   transientErrors?: number;
   throttles?: number;
@@ -41,18 +44,30 @@ export interface Progress {
 export interface Pacing {
   /** Delay before the first call, spreading a storm's first calls (0 when warm or alone). */
   readonly startDelayMs: number;
-  /** Transient errors are retried until this long after the lookup started (the spread included). */
+  /** Transient errors are retried until this long after the lookup started (the spread included)... */
   readonly retryForMs: number;
+  /** ...throttling until this long (the Lambda's time, less the last call and the answer; never less than `retryForMs`). */
+  readonly throttleRetryForMs: number;
+  /**
+   * A cold invocation starts with its stack's storm: a throttled retry is spread over what is left
+   * of it (the queue ahead, lambda/pacing.ts), not only over a capped exponential backoff. A warm
+   * one does not (a concurrency limit already paces it).
+   */
+  readonly inStorm: boolean;
   /** The stack's lookups and the planned rate, for the Reason. */
   readonly plan: StormPlan;
   /** A uniform random number in [0, 1). */
   random(): number;
 }
 
-/** Capped full-jitter exponential backoff before the n-th retry of a transient error. */
-export function retryBackoffMs(retry: number, random: number): number {
+/**
+ * Capped full-jitter exponential backoff before the n-th retry of a transient error; a throttled
+ * retry in a storm spreads over at least the queue ahead of it (`queueAheadMs`), so the storm's
+ * retries arrive at the rate the limit serves, whatever the cap.
+ */
+export function retryBackoffMs(retry: number, random: number, queueAheadMs = 0): number {
   const { retryBackoffBaseMs, retryBackoffMaxMs, retryBackoffMinMs } = HANDLER_TIMING;
-  const ceiling = Math.min(retryBackoffMaxMs, retryBackoffBaseMs * 2 ** Math.min(30, retry - 1));
+  const ceiling = Math.max(queueAheadMs, Math.min(retryBackoffMaxMs, retryBackoffBaseMs * 2 ** Math.min(30, retry - 1)));
   return Math.max(retryBackoffMinMs, Math.floor(random * ceiling));
 }
 
@@ -95,6 +110,7 @@ export async function runLookup(
 ): Promise<Outcome> {
   const startedAt = clock.now();
   const retryUntil = startedAt + pacing.retryForMs;
+  const throttleRetryUntil = startedAt + Math.max(pacing.retryForMs, pacing.throttleRetryForMs);
   if (pacing.startDelayMs > 0) {
     await clock.sleep(pacing.startDelayMs);
   }
@@ -110,6 +126,7 @@ export async function runLookup(
     try {
       data = toAttributes(spec, await fetch(spec));
       retries = 0;
+      progress.throttling = false;
       progress.lastSeen = describeStream(data);
       const unmet = unmetRequirements(spec, data);
       if (unmet.length === 0) {
@@ -128,6 +145,7 @@ export async function runLookup(
         progress.lastError = failure.reason;
         progress.transientErrors = (progress.transientErrors ?? 0) + 1;
         progress.throttles = (progress.throttles ?? 0) + (failure.throttled ? 1 : 0);
+        progress.throttling = failure.throttled === true;
         progress.firstTransientAt ??= clock.now();
         progress.lastDetail = failure.detail;
       }
@@ -155,9 +173,12 @@ export async function runLookup(
       return { status: 'FAILED', reason: failure.reason };
     }
     if (failure) {
-      // Throttling, 5xx or a timeout: retried, with jitter, while the budget allows another call.
-      const pause = retryBackoffMs(retries, pacing.random());
-      if (clock.now() + pause >= retryUntil) {
+      // Throttling, 5xx or a timeout: retried, with jitter, while the budget allows another call;
+      // throttling, while the Lambda's time does, spread over the storm's queue ahead when cold.
+      const now = clock.now();
+      const queue = failure.throttled && pacing.inStorm ? queueAheadMs(pacing.plan, now - startedAt) : 0;
+      const pause = retryBackoffMs(retries, pacing.random(), queue);
+      if (now + pause >= (failure.throttled ? throttleRetryUntil : retryUntil)) {
         return { status: 'FAILED', reason: retriesReason(spec, statsOf(progress, clock.now()), pacing.plan) };
       }
       await clock.sleep(pause);

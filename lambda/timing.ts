@@ -37,6 +37,12 @@ export const HANDLER_TIMING = {
   retryBackoffMinMs: 50,
   /** Time kept back from the lookup's budget for a last call that hangs until its SDK request timeout. */
   retryHeadroomMs: 8_000,
+  /**
+   * Throttling is retried beyond the lookup's budget, for as long as the Lambda's time still holds
+   * one more call and the answer: a throttled call answers in milliseconds, so this much is kept
+   * for the last call (one that hangs longer is cut by the time guard, which still answers).
+   */
+  lastCallMs: 2_000,
   /** How long a rollback Update keeps retrying throttling and 5xx before it answers with what it has. */
   rollbackRetryMs: 15_000,
   /** How long the time guard waits for DescribeStacks when an Update gives up before it could ask. */

@@ -43,8 +43,13 @@ describe('npm package', () => {
     );
   });
 
-  test('the handler asset is the bundle alone', () => {
-    expect(files.filter((f) => f.startsWith('assets/'))).toEqual(['assets/lambda/index/index.js']);
+  test('the handler asset is the bundle alone: its entry and the files it loads on demand', () => {
+    expect(files.filter((f) => f.startsWith('assets/'))).toEqual([
+      'assets/lambda/index/cloudformation.js',
+      'assets/lambda/index/credential-chain.js',
+      'assets/lambda/index/index.js',
+      'assets/lambda/index/sts.js',
+    ]);
   });
 
   test('holds no sources, tests or tooling', () => {

@@ -1,6 +1,7 @@
 import { GetEventStreamCommand, InternalServerException, ThrottlingException } from '@aws-sdk/client-customer-profiles';
 import { container, external } from '../../lambda/index';
 import { retryBackoffMs } from '../../lambda/lookup';
+import { queueAheadMs } from '../../lambda/pacing';
 import { ROLLBACK_STATUS } from '../../lambda/rollback';
 import { HANDLER_TIMING } from '../../lambda/timing';
 import { encodeStormPlan, STORM_PLAN_ENV } from '../../src/wire/storm';
@@ -58,7 +59,7 @@ test('backoff: full jitter below 250 ms doubling, capped at 5 s, never below 50 
   expect(retryBackoffMs(3, 0)).toBe(HANDLER_TIMING.retryBackoffMinMs);
 });
 
-test('a storm that never clears: retried for the whole budget, then a Reason with how often, how long and what to do', async () => {
+test('a storm that never clears: retried for the Lambda\'s time, then a Reason with how often, how long and what to do', async () => {
   h.profiles.on(GetEventStreamCommand).rejects(throttle());
   const response = await h.respond(createEvent(h.newUrl()), TIMEOUT_400_MS);
   expect(response.Status).toBe('FAILED');
@@ -67,11 +68,57 @@ test('a storm that never clears: retried for the whole budget, then a Reason wit
   );
   const [, times, over] = /(\d+) times over (\d+)s/.exec(response.Reason)!;
   expect(Number(times)).toBe(h.profiles.calls().length);
-  // Spread (39 s) plus retries: within the budget (78 s + 30 s) less the headroom for a hanging last call.
+  // Spread (39 s) plus retries: past the budget (78 s + 30 s), until the function's timeout (138 s)
+  // less the guard's reserve (10 s) and a last call (2 s): the Lambda's time is not left unused.
   const slept = h.sleeps.reduce((a, b) => a + b, 0);
-  expect(slept).toBeLessThanOrEqual(108_000 - HANDLER_TIMING.retryHeadroomMs);
-  expect(slept).toBeGreaterThan(108_000 - HANDLER_TIMING.retryHeadroomMs - HANDLER_TIMING.retryBackoffMaxMs);
+  expect(slept).toBeLessThanOrEqual(126_000);
+  expect(slept).toBeGreaterThan(126_000 - HANDLER_TIMING.retryBackoffMaxMs);
   expect(Number(over)).toBe(Math.round((slept - 39_000) / 1000));
+});
+
+test('in a cold storm, a throttled retry is spread over the queue ahead: what is left of the storm, then the capped backoff', async () => {
+  h.profiles.on(GetEventStreamCommand).rejects(throttle());
+  await h.respond(createEvent(h.newUrl()), TIMEOUT_400_MS);
+  // random = 0.5: the spread to 39 s; then half of the storm left (78 - 39 = 39 s), 19.5 s; then
+  // half of 78 - 58.5 = 19.5 s, 9.75 s; ... until the queue ahead (2.4 s before the 5th retry) is
+  // shorter than the exponential backoff's ceiling (250 ms doubling per retry: 4 s for the 5th, then its cap of 5 s).
+  const [spread, ...retries] = h.sleeps;
+  expect(spread).toBe(39_000);
+  expect(retries.slice(0, 4)).toEqual([19_500, 9_750, 4_875, 2_437]);
+  expect(retries.slice(4, 6)).toEqual([2_000, 2_500]);
+  expect(retries.slice(-3)).toEqual([2_500, 2_500, 2_500]);
+});
+
+test('a warm invocation\'s throttled retries do not wait for the storm: the capped backoff alone', async () => {
+  container.warm = true;
+  h.profiles.on(GetEventStreamCommand).rejectsOnce(throttle()).rejectsOnce(throttle()).resolves(runningStream());
+  await h.respond(createEvent(h.newUrl()), TIMEOUT_400_MS);
+  expect(h.sleeps).toEqual([125, 250]);
+});
+
+test('in a cold storm, 5xx are not throttling: the capped backoff, and only for the budget', async () => {
+  h.profiles.on(GetEventStreamCommand).rejects(new InternalServerException({ message: 'Internal', $metadata: { httpStatusCode: 500 } }));
+  const response = await h.respond(createEvent(h.newUrl()), TIMEOUT_400_MS);
+  expect(response.Reason).toMatch(/^Customer Profiles did not answer GetEventStream/);
+  const [spread, ...retries] = h.sleeps;
+  expect(spread).toBe(39_000);
+  expect(retries.slice(0, 3)).toEqual([125, 250, 500]);
+  expect(Math.max(...retries)).toBe(2_500);
+  expect(h.sleeps.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(108_000 - HANDLER_TIMING.retryHeadroomMs);
+});
+
+test('the queue ahead: the storm less the time passed, never below 0', () => {
+  const plan400 = { lookups: 400, rate: { requestsPerSecond: 5, burst: 10 } };
+  expect([-5, 0, 1, 39_000, 77_999, 78_000, 90_000].map((ms) => queueAheadMs(plan400, ms))).toEqual([78_000, 78_000, 77_999, 39_000, 1, 0, 0]);
+  expect(queueAheadMs({ lookups: 10, rate: { requestsPerSecond: 5, burst: 10 } }, 0)).toBe(0);
+});
+
+test('backoff with a queue ahead: full jitter over the longer of the queue and the capped exponential ceiling', () => {
+  expect(retryBackoffMs(1, 0.5, 20_000)).toBe(10_000);
+  expect(retryBackoffMs(1, 0.5, 100)).toBe(125); // the ceiling of the first retry, 250 ms, is longer
+  expect(retryBackoffMs(6, 0.5, 4_000)).toBe(2_500); // the cap, 5 s, is longer
+  expect(retryBackoffMs(6, 0.5, 6_000)).toBe(3_000);
+  expect(retryBackoffMs(1, 0, 20_000)).toBe(HANDLER_TIMING.retryBackoffMinMs);
 });
 
 test('throttling mixed with 5xx is counted apart', async () => {

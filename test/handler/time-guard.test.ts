@@ -1,4 +1,4 @@
-import { GetEventStreamCommand } from '@aws-sdk/client-customer-profiles';
+import { GetEventStreamCommand, InternalServerException, ThrottlingException } from '@aws-sdk/client-customer-profiles';
 import { container, external, handler } from '../../lambda/index';
 import { HANDLER_TIMING } from '../../lambda/timing';
 import { encodeStormPlan, STORM_PLAN_ENV } from '../../src/wire/storm';
@@ -33,19 +33,21 @@ function pacingLog(): { startDelayMs: number; retryForMs: number } {
 
 describe('when GetEventStream never answers, the guard answers FAILED at exactly', () => {
   // reserve = min(10 s, max(1 s, remaining / 10)); deadline = min(budget, remaining - reserve);
-  // retries end min(8 s, half the time) before the deadline, so a hanging last call still fits.
+  // retries end min(8 s, half the time) before the deadline, so a hanging last call still fits;
+  // throttling is retried until min(budget + 30 s margin, remaining) - reserve, less min(2 s, half) for a last call.
   test.each([
-    // remaining ms, WaitTimeoutSeconds, guard fires at, retries until
-    [60_000, undefined, 30_000, 22_000], // the budget: one check (30 s); reserve 6 s is not needed
-    [20_000, undefined, 18_000, 10_000], // the Lambda's time less a 2 s reserve (a tenth)
-    [5_000, undefined, 4_000, 2_000], // the reserve's floor (1 s); retries stop halfway
-    [900_000, '600', 630_000, 622_000], // wait + check; the reserve's ceiling (10 s) is not needed
-    [200_000, '600', 190_000, 182_000], // the Lambda's time less the reserve's ceiling (10 s)
-  ])('%p ms remaining, waitTimeout %p s: at %p ms, retrying until %p ms', async (remaining, wait, firesAt, retryFor) => {
+    // remaining ms, WaitTimeoutSeconds, guard fires at, retries until, throttling retried until
+    [60_000, undefined, 30_000, 22_000, 52_000], // the budget: one check (30 s); reserve 6 s is not needed
+    [20_000, undefined, 18_000, 10_000, 16_000], // the Lambda's time less a 2 s reserve (a tenth)
+    [5_000, undefined, 4_000, 2_000, 2_000], // the reserve's floor (1 s); retries stop halfway
+    [3_000, undefined, 2_000, 1_000, 1_000], // the floor again; a last call's 2 s do not fit: halfway
+    [900_000, '600', 630_000, 622_000, 648_000], // wait + check; the reserve's ceiling (10 s) is not needed
+    [200_000, '600', 190_000, 182_000, 188_000], // the Lambda's time less the reserve's ceiling (10 s)
+  ])('%p ms remaining, waitTimeout %p s: at %p ms, retrying until %p ms (throttling %p ms)', async (remaining, wait, firesAt, retryFor, throttleRetryFor) => {
     const start = h.now;
     const response = await h.respond(createEvent(h.newUrl(), wait ? { WaitTimeoutSeconds: wait } : {}), remaining);
     expect(h.now - start).toBe(firesAt);
-    expect(pacingLog()).toMatchObject({ startDelayMs: 0, retryForMs: retryFor });
+    expect(pacingLog()).toMatchObject({ startDelayMs: 0, retryForMs: retryFor, throttleRetryForMs: throttleRetryFor });
     expect(response.Status).toBe('FAILED');
     expect(response.Reason).toBe(
       `gave up on ${SUBJECT} after ${firesAt / 1000}s (1 checks); Customer Profiles never answered GetEventStream. ` +
@@ -79,7 +81,7 @@ describe('the guard in a storm', () => {
     container.warm = false;
     const start = h.now;
     const response = await h.respond(createEvent(h.newUrl()), 138_000);
-    expect(pacingLog()).toMatchObject({ startDelayMs: 19_500, retryForMs: 100_000 });
+    expect(pacingLog()).toMatchObject({ startDelayMs: 19_500, retryForMs: 100_000, throttleRetryForMs: 126_000 });
     expect(h.sleeps).toEqual([19_500]);
     expect(h.now - start).toBe(108_000);
     expect(response.Reason).toContain('after 108s (1 checks)');
@@ -88,9 +90,48 @@ describe('the guard in a storm', () => {
   test('a warm invocation calls at once; the Lambda\'s time less a tenth bounds a short function', async () => {
     const start = h.now;
     await h.respond(createEvent(h.newUrl()), 50_000);
-    expect(pacingLog()).toMatchObject({ startDelayMs: 0, retryForMs: 37_000 });
+    expect(pacingLog()).toMatchObject({ startDelayMs: 0, retryForMs: 37_000, throttleRetryForMs: 43_000 });
     expect(h.sleeps).toEqual([]);
     expect(h.now - start).toBe(45_000);
+  });
+});
+
+describe('throttling outlasts the budget, within the Lambda\'s time', () => {
+  const throttle = () => new ThrottlingException({ message: 'Rate exceeded', $metadata: { httpStatusCode: 429, attempts: 1 } });
+
+  test('throttled, then a call that hangs: the guard waits past the budget (30 s) until the Lambda\'s time less the reserve (54 s)', async () => {
+    let calls = 0;
+    h.profiles.on(GetEventStreamCommand).callsFake(() => (++calls === 1 ? Promise.reject(throttle()) : h.hang()));
+    const start = h.now;
+    const response = await h.respond(createEvent(h.newUrl()), 60_000);
+    expect(h.now - start).toBe(54_000);
+    expect(response.Reason).toMatch(/^gave up on event stream 'orders' .* after 54s \(2 checks, throttled 1 times\)/);
+  });
+
+  test('a 5xx, then a call that hangs: the guard answers at the budget', async () => {
+    let calls = 0;
+    h.profiles.on(GetEventStreamCommand).callsFake(() => (++calls === 1 ? Promise.reject(new InternalServerException({ message: 'Internal', $metadata: { httpStatusCode: 500 } })) : h.hang()));
+    const start = h.now;
+    const response = await h.respond(createEvent(h.newUrl()), 60_000);
+    expect(h.now - start).toBe(30_000);
+    expect(response.Reason).toMatch(/after 30s \(2 checks\)/);
+  });
+
+  test('throttled, then an answer, then a call that hangs: no longer throttled, the guard answers at the budget', async () => {
+    let calls = 0;
+    h.profiles.on(GetEventStreamCommand).callsFake(() => (++calls === 1 ? Promise.reject(throttle()) : calls === 2 ? stoppedStream() : h.hang()));
+    const start = h.now;
+    const response = await h.respond(createEvent(h.newUrl(), { RequiredState: 'RUNNING', WaitTimeoutSeconds: '5' }), 60_000);
+    expect(h.now - start).toBe(35_000);
+    expect(response.Reason).toMatch(/after 35s \(3 checks, throttled 1 times\); last seen: /);
+  });
+
+  test('throttled for 45 s, past the budget, then found: SUCCESS', async () => {
+    h.profiles.on(GetEventStreamCommand).callsFake(() => (h.now - started < 45_000 ? Promise.reject(throttle()) : Promise.resolve(runningStream())));
+    const started = h.now;
+    const response = await h.respond(createEvent(h.newUrl()), 60_000);
+    expect(response).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: STREAM_ARN });
+    expect(h.now - started).toBeGreaterThanOrEqual(45_000);
   });
 });
 

@@ -50,3 +50,13 @@ test('reserved concurrency (issue 13): 100 lookups queue for 2 executions and st
   expect(result.peakConcurrency).toBe(2);
   expect(result.longestQueuedSeconds).toBeGreaterThan(0);
 });
+
+test('a cold storm (issue 22): 50 lookups, each a fresh process started at once, at 10/s, burst 10: every one SUCCESS, once, at most 2.5 calls each', async () => {
+  // What differs from the pool: every process loads the handler while the others do (on 2 cores,
+  // seconds apart), and each spreads its first call from its own start. Calls per lookup count
+  // every call the stand-in received, throttled ones included; no wall-clock time is asserted.
+  const result = await rehearseStorm({ lookups: 50, rate: { requestsPerSecond: 10, burst: 10 }, fresh: true });
+  expectEveryLookupAnswered(result);
+  expect(result.coldStarts).toBe(50);
+  expect(result.apiCalls / result.lookups).toBeLessThanOrEqual(2.5);
+});

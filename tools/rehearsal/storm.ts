@@ -25,6 +25,12 @@ export interface StormOptions {
   readonly concurrency?: number;
   /** The function's reserved concurrency (ReservedConcurrentExecutions); unset, none. */
   readonly reservedConcurrency?: number;
+  /**
+   * Each lookup in a fresh process started when CloudFormation invokes it, all at once (a cold
+   * storm: every process loads the handler while the others do), instead of a pool of environments
+   * initialized before the storm. Not with a concurrency limit.
+   */
+  readonly fresh?: boolean;
 }
 
 export interface StormResult extends StormOptions {
@@ -59,7 +65,10 @@ export async function rehearseStorm(options: StormOptions): Promise<StormResult>
   }
   const assembly = app.synth();
   const env = await RehearsalEnvironment.start({ account: stack.account, region: stack.region });
-  const pool = new LambdaPool({ concurrency: options.concurrency });
+  if (options.fresh && (options.concurrency !== undefined || options.reservedConcurrency !== undefined)) {
+    throw new Error('a fresh-process storm has no concurrency limit');
+  }
+  const pool = options.fresh ? undefined : new LambdaPool({ concurrency: options.concurrency });
   try {
     for (let i = 0; i < options.lookups; i++) {
       const { domainName, eventStreamName } = lookupTarget(i, 1);
@@ -74,7 +83,7 @@ export async function rehearseStorm(options: StormOptions): Promise<StormResult>
     const artifact = assembly.getStackByName(stack.stackName);
     const fnSpec = functionSpec(artifact, findLookups(artifact)[0].functionLogicalId, (v) => v);
     const environments = Math.min(options.lookups, options.concurrency ?? Infinity, options.reservedConcurrency ?? Infinity);
-    await pool.prewarm(fnSpec, env.runtimeVariables(), environments);
+    await pool?.prewarm(fnSpec, env.runtimeVariables(), environments);
     env.profiles.rateLimit(rate);
     const started = Date.now();
     const report = await rehearse(assembly, env, { lastPhase: 'Create', pool });
@@ -98,13 +107,13 @@ export async function rehearseStorm(options: StormOptions): Promise<StormResult>
       functionTimeoutSeconds: Number(fnResource.Properties.Timeout),
       longestElapsedSeconds: Math.max(...steps.map((s) => s.elapsedMs)) / 1000,
       longestQueuedSeconds: Math.max(...steps.map((s) => s.queuedMs)) / 1000,
-      peakConcurrency: pool.peakConcurrency,
-      // Environments beyond the prewarmed ones (a timeout or crash discards one).
-      coldStarts: pool.coldStarts,
+      peakConcurrency: pool?.peakConcurrency ?? options.lookups,
+      // Environments beyond the prewarmed ones (a timeout or crash discards one); fresh: every one.
+      coldStarts: pool?.coldStarts ?? steps.length,
       steps,
     };
   } finally {
-    pool.close();
+    pool?.close();
     await env.stop();
     fs.rmSync(outdir, { recursive: true, force: true });
   }
@@ -112,7 +121,7 @@ export async function rehearseStorm(options: StormOptions): Promise<StormResult>
 
 /** One line for logs: what the storm did against its ideal. */
 export function describeStorm(r: StormResult): string {
-  const limit = r.concurrency !== undefined ? `, ${r.concurrency} concurrent executions` : r.reservedConcurrency !== undefined ? `, reserved concurrency ${r.reservedConcurrency}` : '';
+  const limit = r.fresh ? ', each a fresh process started at once' : r.concurrency !== undefined ? `, ${r.concurrency} concurrent executions` : r.reservedConcurrency !== undefined ? `, reserved concurrency ${r.reservedConcurrency}` : '';
   return (
     `${r.lookups} lookups at ${r.rate.requestsPerSecond}/s burst ${r.rate.burst}${limit}: ${r.successes} SUCCESS in ${r.wallSeconds.toFixed(1)} s ` +
     `(ideal ${r.idealSeconds.toFixed(1)} s), ${r.apiCalls} calls (${r.throttled} throttled, ${r.callsPerSuccess.toFixed(2)} per success), ` +
