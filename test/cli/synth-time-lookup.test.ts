@@ -131,14 +131,15 @@ describe('a stream that does not exist', () => {
     ]);
   });
 
-  test('synth fails, naming the domain, the stream and the region, and what to do', () => {
+  test('synth fails with one error, naming the domain, the stream and the region, and what to do', () => {
     expect(result.status).not.toBe(0);
     const output = `${result.stderr}${result.stdout}`;
     expect(output).toContain(
-      "EventStreamLookup.fromLookup: the CDK CLI could not read event stream 'orders' in domain 'retail-profiles' (us-east-1) in account 123456789012 through Cloud Control",
+      "EventStreamLookup.fromLookup: the CDK CLI could not read event stream 'orders' in domain 'retail-profiles' (us-east-1) in account 123456789012: it does not exist (AWS::CustomerProfiles::EventStream 'retail-profiles|orders' was not found).",
     );
-    expect(output).toContain('No resource of type AWS::CustomerProfiles::EventStream with identifier: retail-profiles|orders');
     expect(output).toContain('Nothing was cached: the next synth looks the stream up again.');
+    // The CLI's own text is not repeated as a second error.
+    expect(output).not.toContain('No resource of type AWS::CustomerProfiles::EventStream with identifier');
   });
 
   test('nothing is cached', () => {
