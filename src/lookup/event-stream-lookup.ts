@@ -3,6 +3,7 @@ import * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import { Construct } from 'constructs';
 import { EventStreamLookupProps } from './props';
 import { REFRESH_CONTEXT_KEY, refreshToken } from './refresh';
+import { importDestination } from '../destination';
 import { IEventStream } from '../event-stream';
 import { EventStreamLookupProvider } from '../provider/provider';
 import { register, stormPlanOf } from '../provider/registrations';
@@ -164,7 +165,7 @@ export class EventStreamLookup extends Construct implements IEventStream {
         `EventStreamLookup ${this.node.path}: destinationStream is not available with failIfMissing: false, because a missing stream has an empty destinationUri and IAM rejects a grant on an empty ARN at deploy time. Keep failIfMissing at true (the default) to grant on the destination, or grant on a stream you know exists (kinesis.Stream.fromStreamArn).`,
       );
     }
-    this.destination ??= kinesis.Stream.fromStreamArn(this, 'DestinationStream', this.destinationUri);
+    this.destination ??= importDestination(this, 'DestinationStream', this.destinationUri);
     return this.destination;
   }
 

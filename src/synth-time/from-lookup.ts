@@ -5,6 +5,7 @@ import * as cxapi from 'aws-cdk-lib/cx-api';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { Construct } from 'constructs';
 import { SynthTimeLookupOptions } from './options';
+import { importDestination } from '../destination';
 import { IEventStream } from '../event-stream';
 import { validateName, validateRegion } from '../validation';
 
@@ -65,7 +66,7 @@ class SynthTimeEventStream extends Construct implements IEventStream {
     this.destinationUri = stream.Uri;
     this.state = stream.State;
     this.createdAt = stream.CreatedAt;
-    this.destinationStream = kinesis.Stream.fromStreamArn(this, 'DestinationStream', this.destinationUri);
+    this.destinationStream = importDestination(this, 'DestinationStream', this.destinationUri);
   }
 }
 
