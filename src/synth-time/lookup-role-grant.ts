@@ -44,6 +44,7 @@ export interface EventStreamLookupRoleGrantProps {
  * (`cdk deploy STACK --exclusively`): that synth fails until the grant exists.
  *
  * @example
+ * declare const app: App;
  * const grantStack = new Stack(app, 'EventStreamLookupGrant', { env: { account: '123456789012', region: 'us-east-1' } });
  * new EventStreamLookupRoleGrant(grantStack, 'Grant', { domainNames: ['retail-profiles'] });
  */
