@@ -27,18 +27,24 @@ export const KMS_DECRYPT_ACTIONS = ['kms:Decrypt'] as const;
 /** KMS actions a writer of an encrypted stream needs (as aws-cdk-lib's `grantEncrypt` names them). */
 export const KMS_ENCRYPT_ACTIONS = ['kms:Encrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*'] as const;
 
-/** The destination imported from its ARN, its grants including the scoped KMS statement. */
-export function importDestination(scope: Construct, id: string, streamArn: string): kinesis.IStream {
-  return kinesis.Stream.fromStreamAttributes(scope, id, { streamArn, encryptionKey: kinesisKeys(scope, `${id}Keys`, streamArn) });
+/**
+ * The destination imported from its ARN, its grants including the scoped KMS statement. Customer
+ * Profiles requires the destination in the domain's own account and region (CreateEventStream's API
+ * reference), so `home` (the lookup's region and account, known at synth time) places the keys
+ * without splitting the ARN: a deploy-time Uri read in another stack arrives as `Fn::GetStackOutput`
+ * or `Fn::ImportValue`, which is better not split. Without `home` (a literal ARN) the ARN says it.
+ */
+export function importDestination(scope: Construct, id: string, streamArn: string, home?: { readonly region: string; readonly account: string }): kinesis.IStream {
+  return kinesis.Stream.fromStreamAttributes(scope, id, { streamArn, encryptionKey: kinesisKeys(scope, `${id}Keys`, streamArn, home) });
 }
 
 /**
  * The keys of the stream's account and region, as an `IKey` whose grants add the scoped statement
  * (every grant method a stream calls); any other use of it as a key is refused.
  */
-function kinesisKeys(scope: Construct, id: string, streamArn: string): kms.IKey {
+function kinesisKeys(scope: Construct, id: string, streamArn: string, home?: { readonly region: string; readonly account: string }): kms.IKey {
   const stack = Stack.of(scope);
-  const { partition, region, account } = Arn.split(streamArn, ArnFormat.SLASH_RESOURCE_NAME);
+  const { partition, region, account } = home ? { partition: stack.partition, ...home } : Arn.split(streamArn, ArnFormat.SLASH_RESOURCE_NAME);
   const keysArn = `arn:${partition}:kms:${region}:${account}:key/*`;
   const viaKinesis = { StringEquals: { 'kms:ViaService': `kinesis.${region}.${stack.urlSuffix}` } };
   const imported = kms.Key.fromKeyArn(scope, id, keysArn);
