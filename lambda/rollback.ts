@@ -35,11 +35,33 @@ export async function checkRollback(readStatus: () => Promise<string>): Promise<
   }
 }
 
+/** Whether a DescribeStacks failure is a denial (an SCP or a permissions boundary), not a transient error. */
+export function isAccessDenied(error: string): boolean {
+  return /^AccessDenied(Exception)?:/.test(error) || /is not authorized to perform: cloudformation:DescribeStacks/.test(error);
+}
+
 /** Why this Update does not enforce requirements, as the start of a Reason. */
 export function rollbackPreamble(check: RollbackCheck): string {
+  if (check.kind === 'unknown' && isAccessDenied(check.error)) {
+    return `GATE NOT ENFORCED: cloudformation:DescribeStacks on this stack was denied to the lookup's function role (${check.error}), so this Update cannot be told from a rollback and its requirements were not enforced (a rollback must never fail). Allow cloudformation:DescribeStacks on this stack in the SCPs and the permissions boundary that apply to the function role;`;
+  }
   return check.kind === 'unknown'
     ? `could not read the stack's status to tell a rollback from an update (${check.error}), so the requirements were not enforced: a rollback must never fail. Allow cloudformation:DescribeStacks on this stack for the lookup's function role;`
     : `the stack is rolling back (${check.status}), so the requirements were not enforced and nothing was waited for;`;
+}
+
+/**
+ * A gated Create (never a rollback, so it may fail) first makes sure its later Updates will be able to
+ * tell a rollback: a DescribeStacks denied by an SCP or a permissions boundary would silently turn
+ * every gated Update into an ungated one. Only a denial fails it; a transient error does not.
+ */
+export function deniedGateReason(spec: LookupSpec, stackId: string, check: RollbackCheck): string | undefined {
+  if (check.kind !== 'unknown' || !isAccessDenied(check.error)) {
+    return undefined;
+  }
+  return `${subject(spec)} has requirements (requiredState, requireHealthyDestination or waitTimeout), but cloudformation:DescribeStacks on ${stackId} is denied to the lookup's function role (${check.error}). ` +
+    'Without it, later Updates cannot be told from rollbacks and their requirements would be skipped, so the lookup is not created. ' +
+    'Allow cloudformation:DescribeStacks on this stack in the SCPs and the permissions boundary that apply to the function role (its own policy already grants it), or remove the requirements, then deploy again.';
 }
 
 /** A rollback found the stream: its current facts, requirements not applied. */

@@ -4,3 +4,4 @@ export * from './lookup/props';
 export * from './provider/props';
 export { EventStreamLookupProvider } from './provider/provider';
 export * from './synth-time/options';
+export * from './synth-time/lookup-role-grant';

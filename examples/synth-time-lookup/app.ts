@@ -1,7 +1,7 @@
 import { Annotations, App, CfnOutput, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
-import { EventStreamLookup } from 'cdk-event-stream-lookup';
+import { EventStreamLookup, EventStreamLookupRoleGrant } from 'cdk-event-stream-lookup';
 
 /**
  * A stack that reads an event stream it does not own at synth time: the CDK CLI looks the stream up
@@ -9,7 +9,15 @@ import { EventStreamLookup } from 'cdk-event-stream-lookup';
  * and no Lambda function or custom resource.
  */
 const app = new App();
-const stack = new Stack(app, 'OrdersReader', { env: { account: '123456789012', region: 'us-east-1' } });
+const env = { account: '123456789012', region: 'us-east-1' };
+
+// Once per account and region, deployed alone before the first synth-time lookup
+// (`cdk deploy EventStreamLookupGrant --exclusively`): lets the CDK CLI's bootstrap lookup role call
+// profile:GetEventStream on this domain, which AWS's ReadOnlyAccess does not.
+const grantStack = new Stack(app, 'EventStreamLookupGrant', { env });
+new EventStreamLookupRoleGrant(grantStack, 'Grant', { domainNames: ['retail-profiles'] });
+
+const stack = new Stack(app, 'OrdersReader', { env });
 
 const orders = EventStreamLookup.fromLookup(stack, 'Orders', {
   domainName: 'retail-profiles',

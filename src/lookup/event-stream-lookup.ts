@@ -1,8 +1,9 @@
-import { CfnResource, CustomResource, Lazy, Stack } from 'aws-cdk-lib';
+import { Arn, ArnFormat, CfnResource, CustomResource, Lazy, Stack } from 'aws-cdk-lib';
 import * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import { Construct } from 'constructs';
 import { EventStreamLookupProps } from './props';
 import { REFRESH_CONTEXT_KEY, refreshToken } from './refresh';
+import { importDestination } from '../destination';
 import { IEventStream } from '../event-stream';
 import { EventStreamLookupProvider } from '../provider/provider';
 import { register, stormPlanOf } from '../provider/registrations';
@@ -90,6 +91,8 @@ export class EventStreamLookup extends Construct implements IEventStream {
   public readonly exists: string;
   private readonly resource: CustomResource;
   private readonly mayBeMissing: boolean;
+  /** Where the domain, and so its destination, lives: the lookup's region, and the roleArn's account or the stack's. */
+  private readonly home: { readonly region: string; readonly account: string };
   private destination?: kinesis.IStream;
 
   /**
@@ -106,6 +109,10 @@ export class EventStreamLookup extends Construct implements IEventStream {
     const waitSeconds = validateWaitTimeout(props.waitTimeout);
 
     const stack = Stack.of(this);
+    this.home = {
+      region: props.region ?? stack.region,
+      account: props.roleArn !== undefined ? Arn.split(props.roleArn, ArnFormat.SLASH_RESOURCE_NAME).account! : stack.account,
+    };
     register(this, {
       target: { region: props.region ?? stack.region, domainName: props.domainName, eventStreamName: props.eventStreamName },
       roleArn: props.roleArn,
@@ -164,7 +171,7 @@ export class EventStreamLookup extends Construct implements IEventStream {
         `EventStreamLookup ${this.node.path}: destinationStream is not available with failIfMissing: false, because a missing stream has an empty destinationUri and IAM rejects a grant on an empty ARN at deploy time. Keep failIfMissing at true (the default) to grant on the destination, or grant on a stream you know exists (kinesis.Stream.fromStreamArn).`,
       );
     }
-    this.destination ??= kinesis.Stream.fromStreamArn(this, 'DestinationStream', this.destinationUri);
+    this.destination ??= importDestination(this, 'DestinationStream', this.destinationUri, this.home);
     return this.destination;
   }
 

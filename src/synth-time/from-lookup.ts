@@ -5,6 +5,7 @@ import * as cxapi from 'aws-cdk-lib/cx-api';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { Construct } from 'constructs';
 import { SynthTimeLookupOptions } from './options';
+import { importDestination } from '../destination';
 import { IEventStream } from '../event-stream';
 import { validateName, validateRegion } from '../validation';
 
@@ -28,7 +29,7 @@ export const PROPERTIES_TO_RETURN = ['EventStreamArn', 'Uri', 'State', 'CreatedA
 type CachedEventStream = Record<(typeof PROPERTIES_TO_RETURN)[number], string>;
 
 /** Where a lookup points, for its query and its errors. */
-interface Target {
+export interface Target {
   readonly domainName: string;
   readonly eventStreamName: string;
   readonly region: string;
@@ -58,15 +59,14 @@ class SynthTimeEventStream extends Construct implements IEventStream {
       // never leave a dummy in cdk.context.json for good.
     };
     const { key } = ContextProvider.getKey(this, query);
-    reportProviderError(this, target, this.node.tryGetContext(key));
-    const value = ContextProvider.getValue(this, query).value;
+    const value = reportProviderError(this, target, query, this.node.tryGetContext(key)) ? query.dummyValue : ContextProvider.getValue(this, query).value;
     const stream = parse(value, target, key);
 
     this.eventStreamArn = stream.EventStreamArn;
     this.destinationUri = stream.Uri;
     this.state = stream.State;
     this.createdAt = stream.CreatedAt;
-    this.destinationStream = kinesis.Stream.fromStreamArn(this, 'DestinationStream', this.destinationUri);
+    this.destinationStream = importDestination(this, 'DestinationStream', this.destinationUri);
   }
 }
 
@@ -126,18 +126,75 @@ function dummyValue(target: Target): CachedEventStream & { Identifier: string } 
 
 /**
  * The CLI answers a failed lookup (missing stream, access denied) with a transient error value that
- * it does not save; synth fails with this error, which names the stream and what to do.
+ * it does not save; synth fails with one error, which names the stream and what to do. An access
+ * denial names the action that was denied, the role or user it was denied to, and the fix; the
+ * generic text stays for what cannot be told apart.
  */
-function reportProviderError(scope: Construct, target: Target, value: unknown): void {
+function reportProviderError(scope: Construct, target: Target, query: GetContextValueOptions, value: unknown): boolean {
   const providerError = typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[cxapi.PROVIDER_ERROR_KEY] : undefined;
   if (providerError === undefined) {
-    return;
+    return false;
   }
-  Annotations.of(scope).addError(
-    `EventStreamLookup.fromLookup: the CDK CLI could not read ${nameOf(target)} in account ${target.account} through Cloud Control (${CC_TYPE_NAME} '${target.domainName}|${target.eventStreamName}'): ${String(providerError)}. ` +
-      'If the stream does not exist, check the domain, the stream name and the region, or create the stream; if access was denied, let the CLI\'s lookup role (or your credentials) call cloudcontrol:GetResource, profile:GetEventStream and kinesis:DescribeStreamSummary. ' +
-      'Nothing was cached: the next synth looks the stream up again.',
+  // ContextProvider.getValue reports the query as missing again (so the next synth retries it) and
+  // adds the CLI's raw text as an error of the scope it is given: a scratch child, removed at once,
+  // so that synth shows one error, this one.
+  const scratch = new Construct(scope, 'ProviderQuery');
+  ContextProvider.getValue(scratch, query);
+  scope.node.tryRemoveChild(scratch.node.id);
+  Annotations.of(scope).addError(describeProviderError(target, String(providerError), lookupRoleOf(scope)));
+  return true;
+}
+
+/** The CDK CLI's lookup role for the scope's stack, as its synthesizer names it, if it has one. */
+function lookupRoleOf(scope: Construct): string | undefined {
+  const stack = Stack.of(scope);
+  const arn = (stack.synthesizer as { lookupRole?: string }).lookupRole;
+  return arn?.replace('${AWS::Partition}', RegionInfo.get(stack.region).partition ?? 'aws');
+}
+
+/** The actions a synth-time lookup needs: Cloud Control's own, and those its read handler calls with the caller's permissions. */
+export const SYNTH_TIME_ACTIONS = ['cloudformation:GetResource', 'profile:GetEventStream', 'kinesis:DescribeStreamSummary'] as const;
+
+/** Matches IAM's denial, as Cloud Control relays it: `User: ARN is not authorized to perform: ACTION on resource: ARN ...`. */
+const DENIAL = /User: (\S+) is not authorized to perform: ([a-z0-9-]+:[A-Za-z0-9]+)(?: on resource: (\S+))?(?: because ([^(\n]*))?/;
+
+/** The one synth error for a failed lookup, from the CLI's error text. */
+export function describeProviderError(target: Target, providerError: string, lookupRole: string | undefined): string {
+  const prefix = `EventStreamLookup.fromLookup: the CDK CLI could not read ${nameOf(target)} in account ${target.account}`;
+  const nothingCached = 'Nothing was cached: the next synth looks the stream up again.';
+  const denial = DENIAL.exec(providerError);
+  if (denial) {
+    const [, principal, action] = denial;
+    const resource = denial[3]?.replace(/[.,;]+$/, '');
+    const because = denial[4]?.replace(/[\s.]+$/, '');
+    const partition = RegionInfo.get(target.region).partition ?? 'aws';
+    const fix =
+      action === 'profile:GetEventStream'
+        ? `Grant it once per account and region: deploy an EventStreamLookupRoleGrant naming domain '${target.domainName}' in a stack of account ${target.account}, region ${target.region} (deploy that stack alone, before this synth), or give the role ${action} on arn:${partition}:profile:${target.region}:${target.account}:domains/${target.domainName} and .../domains/${target.domainName}/event-streams/* through a customized bootstrap template.`
+        : `Let ${roleName(principal)} call ${action}${resource ? ` on ${resource}` : ''}: a lookup needs ${SYNTH_TIME_ACTIONS.join(', ')}; check the role's policies, its permissions boundary and your organization's SCPs.`;
+    return (
+      `${prefix}: access denied. ${principal} is not allowed to call ${action}${resource ? ` on ${resource}` : ''}${because ? ` (${because})` : ''}` +
+      `${lookupRole && !principal.includes(`/${lookupRole.split('/').pop()}/`) ? ` (the stack's lookup role is ${lookupRole}; the CLI used other credentials)` : ''}. ` +
+      `${fix} ${nothingCached}`
+    );
+  }
+  if (/No resource of type \S+ with identifier/.test(providerError)) {
+    return (
+      `${prefix}: it does not exist (${CC_TYPE_NAME} '${target.domainName}|${target.eventStreamName}' was not found). ` +
+      `Check the domain, the stream name, the region and the account, or create the stream. ${nothingCached}`
+    );
+  }
+  return (
+    `${prefix} through Cloud Control (${CC_TYPE_NAME} '${target.domainName}|${target.eventStreamName}'): ${providerError.replace(/\s*\n\s*/g, ': ')}. ` +
+    `If the stream does not exist, check the domain, the stream name and the region, or create the stream; if access was denied, let the CLI's lookup role${lookupRole ? ` (${lookupRole})` : ''} (or your credentials) call ${SYNTH_TIME_ACTIONS.join(', ')}. ` +
+    nothingCached
   );
+}
+
+/** `role/NAME` of an assumed-role session or a role ARN; the ARN itself otherwise. */
+function roleName(principal: string): string {
+  const session = /:assumed-role\/([^/]+)\//.exec(principal);
+  return session ? `role ${session[1]}` : principal;
 }
 
 /** The cached value, checked: exactly one object with the requested properties, as strings. */

@@ -1,15 +1,21 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { CONTEXT_FILE, EXAMPLES_DIR, scratchCopyOfExample, synthIn } from '../../tools/cdk-cli';
+import { CloudAssembly } from 'aws-cdk-lib/cx-api';
+import { CONTEXT_FILE, EXAMPLES_DIR, runCdk, scratchCopyOfExample, synthIn } from '../../tools/cdk-cli';
 import { RETAIL_WORLD, seedRetailCloudControl } from '../../tools/demo/world';
+import { applyRolePolicies } from '../../tools/iam/apply-template';
 import { CloudControlEnvironment } from '../../tools/stand-ins/cloud-control-environment';
 import { TEST_CREDENTIALS } from '../../tools/stand-ins/sigv4';
 
 /**
  * `EventStreamLookup.fromLookup` end to end: the real CDK CLI (the pinned `aws-cdk`) synthesizes
  * examples/synth-time-lookup, copied without its cdk.context.json, against the local STS and Cloud
- * Control stand-ins, as it would against AWS.
+ * Control stand-ins, as it would against AWS. The stand-ins authorize every call as IAM would
+ * (tools/iam/): the lookup role is exactly what `cdk bootstrap` of the installed CLI creates (AWS's
+ * ReadOnlyAccess and a kms:Decrypt deny), so the first synth is denied profile:GetEventStream; the
+ * example's grant stack, synthesized alone by the same CLI and its IAM policy applied to that role as
+ * CloudFormation would, makes the same synth succeed.
  */
 
 jest.setTimeout(180_000);
@@ -42,6 +48,81 @@ beforeAll(async () => {
 afterAll(async () => {
   await env.stop();
   scratch.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true }));
+});
+
+describe('the lookup role exactly as cdk bootstrap makes it', () => {
+  let app: string;
+  let result: Awaited<ReturnType<typeof synthIn>>;
+
+  beforeAll(async () => {
+    seedRetailCloudControl(env.cloudControl);
+    env.log.clear();
+    app = tempDir(scratchCopyOfExample('synth-time-lookup'));
+    result = await synthIn(app, outdir(), { env: env.cliVariables() });
+  });
+
+  test('Cloud Control denies the read: the role has no profile:GetEventStream', () => {
+    expect(env.log.entries.map((r) => `${r.service}:${r.operation}:${r.outcome}`)).toEqual([
+      'sts:GetCallerIdentity:ok',
+      'sts:AssumeRole:ok',
+      'cloudcontrolapi:GetResource:AccessDeniedException',
+    ]);
+    expect(env.cloudControl.denials.at(-1)).toMatch(
+      new RegExp(`^AWS::CustomerProfiles::EventStream Handler returned status FAILED: User: arn:aws:sts::${RETAIL_WORLD.account}:assumed-role/cdk-hnb659fds-lookup-role-${RETAIL_WORLD.account}-us-east-1/\\S+ is not authorized to perform: profile:GetEventStream on resource: arn:aws:profile:us-east-1:${RETAIL_WORLD.account}:domains/retail-profiles because no identity-based policy allows the profile:GetEventStream action \\(Service: CustomerProfiles, Status Code: 403,`),
+    );
+  });
+
+  test('synth fails with one error naming the role, the action and the fix', () => {
+    expect(result.status).not.toBe(0);
+    const output = `${result.stderr}${result.stdout}`;
+    // Ours, and not the CLI's raw text as a second error (aws-cdk-lib's ContextProvider would add it).
+    expect(output).toContain('EventStreamLookup.fromLookup: the CDK CLI could not read');
+    expect(output).not.toContain('AWS::CustomerProfiles::EventStream Handler returned status FAILED');
+    expect(output).toContain(
+      "EventStreamLookup.fromLookup: the CDK CLI could not read event stream 'orders' in domain 'retail-profiles' (us-east-1) in account 123456789012: access denied. " +
+        `arn:aws:sts::123456789012:assumed-role/cdk-hnb659fds-lookup-role-123456789012-us-east-1/`,
+    );
+    expect(output).toContain('is not allowed to call profile:GetEventStream on arn:aws:profile:us-east-1:123456789012:domains/retail-profiles (no identity-based policy allows the profile:GetEventStream action).');
+    expect(output).toContain("Grant it once per account and region: deploy an EventStreamLookupRoleGrant naming domain 'retail-profiles'");
+    expect(output).not.toContain('Encountered CC API error');
+  });
+
+  test('nothing is cached', () => {
+    const file = path.join(app, CONTEXT_FILE);
+    expect(fs.existsSync(file) ? readContext(app) : {}).toEqual({});
+  });
+});
+
+describe('after the grant stack, deployed alone first, as the README says', () => {
+  let grantOut: string;
+  let grantSynth: Awaited<ReturnType<typeof synthIn>>;
+
+  beforeAll(async () => {
+    const app = tempDir(scratchCopyOfExample('synth-time-lookup'));
+    grantOut = outdir();
+    env.log.clear();
+    // `cdk deploy EventStreamLookupGrant --exclusively` synthesizes the app as this does.
+    grantSynth = await runCdk(['synth', 'EventStreamLookupGrant', '--exclusively', '--quiet', '--output', grantOut], { cwd: app, env: env.cliVariables() });
+  });
+
+  test('the CLI synthesizes the grant stack alone, though the other stack\'s lookup is still denied', () => {
+    expect({ status: grantSynth.status, stderr: grantSynth.status === 0 ? '' : grantSynth.stderr }).toEqual({ status: 0, stderr: '' });
+  });
+
+  test('its one IAM policy, applied as CloudFormation would, lands on the lookup role: GetEventStream on the domain and its streams', () => {
+    const stack = new CloudAssembly(grantOut).getStackByName('EventStreamLookupGrant');
+    expect(applyRolePolicies(stack, env.iam, RETAIL_WORLD)).toEqual([env.lookupRoleArn]);
+    expect(env.iam.role(env.lookupRoleArn)!.policies.at(-1)!.policy).toEqual({
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Action: 'profile:GetEventStream',
+          Effect: 'Allow',
+          Resource: ['arn:aws:profile:us-east-1:123456789012:domains/retail-profiles', 'arn:aws:profile:us-east-1:123456789012:domains/retail-profiles/event-streams/*'],
+        },
+      ],
+    });
+  });
 });
 
 describe('a stream that exists', () => {
@@ -138,14 +219,15 @@ describe('a stream that does not exist', () => {
     ]);
   });
 
-  test('synth fails, naming the domain, the stream and the region, and what to do', () => {
+  test('synth fails with one error, naming the domain, the stream and the region, and what to do', () => {
     expect(result.status).not.toBe(0);
     const output = `${result.stderr}${result.stdout}`;
     expect(output).toContain(
-      "EventStreamLookup.fromLookup: the CDK CLI could not read event stream 'orders' in domain 'retail-profiles' (us-east-1) in account 123456789012 through Cloud Control",
+      "EventStreamLookup.fromLookup: the CDK CLI could not read event stream 'orders' in domain 'retail-profiles' (us-east-1) in account 123456789012: it does not exist (AWS::CustomerProfiles::EventStream 'retail-profiles|orders' was not found).",
     );
-    expect(output).toContain('No resource of type AWS::CustomerProfiles::EventStream with identifier: retail-profiles|orders');
     expect(output).toContain('Nothing was cached: the next synth looks the stream up again.');
+    // The CLI's own text is not repeated as a second error.
+    expect(output).not.toContain('No resource of type AWS::CustomerProfiles::EventStream with identifier');
   });
 
   test('nothing is cached', () => {

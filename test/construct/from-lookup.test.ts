@@ -1,4 +1,4 @@
-import { App, CfnParameter, Stack } from 'aws-cdk-lib';
+import { App, CfnParameter, DefaultStackSynthesizer, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
@@ -246,16 +246,64 @@ describe('when the CLI could not read the stream', () => {
     $dontSaveContext: true,
   };
 
-  test('synth fails with an error naming the stream, the region, the account and what to do', () => {
-    const stack = stackWith({ [KEY]: failed });
+  const errorFor = (providerError: string, stack = stackWith({ [KEY]: { ...failed, $providerError: providerError } })) => {
     EventStreamLookup.fromLookup(stack, 'Orders', ORDERS);
-    Annotations.fromStack(stack).hasError(
-      '/Consumer/Orders',
-      "EventStreamLookup.fromLookup: the CDK CLI could not read event stream 'orders' in domain 'retail-profiles' (us-east-1) in account 123456789012 through Cloud Control (AWS::CustomerProfiles::EventStream 'retail-profiles|orders'): " +
-        'No resource of type AWS::CustomerProfiles::EventStream with identifier: retail-profiles|orders. ' +
-        "If the stream does not exist, check the domain, the stream name and the region, or create the stream; if access was denied, let the CLI's lookup role (or your credentials) call cloudcontrol:GetResource, profile:GetEventStream and kinesis:DescribeStreamSummary. " +
+    return Annotations.fromStack(stack).findError('/Consumer/Orders', Match.anyValue()).map((e) => e.entry.data);
+  };
+  const LOOKUP_ROLE = 'arn:aws:iam::123456789012:role/cdk-hnb659fds-lookup-role-123456789012-us-east-1';
+  const SESSION = 'arn:aws:sts::123456789012:assumed-role/cdk-hnb659fds-lookup-role-123456789012-us-east-1/aws-cdk-session';
+  const STREAM_ARN = 'arn:aws:profile:us-east-1:123456789012:domains/retail-profiles/event-streams/orders';
+  // What the CLI puts in context: its own line, then Cloud Control's AccessDeniedException message.
+  const denied = (action: string, resource: string) =>
+    'Encountered CC API error while getting AWS::CustomerProfiles::EventStream resource retail-profiles|orders\n' +
+    `AWS::CustomerProfiles::EventStream Handler returned status FAILED: User: ${SESSION} is not authorized to perform: ${action} on resource: ${resource} because no identity-based policy allows the ${action} action ` +
+    '(Service: CustomerProfiles, Status Code: 403, Request ID: 0f6c) (HandlerErrorCode: AccessDenied, RequestToken: 7d2a)';
+
+  test('a missing stream fails synth with one error naming the stream, the region, the account and what to do', () => {
+    expect(errorFor(failed.$providerError)).toEqual([
+      "EventStreamLookup.fromLookup: the CDK CLI could not read event stream 'orders' in domain 'retail-profiles' (us-east-1) in account 123456789012: it does not exist (AWS::CustomerProfiles::EventStream 'retail-profiles|orders' was not found). " +
+        'Check the domain, the stream name, the region and the account, or create the stream. Nothing was cached: the next synth looks the stream up again.',
+    ]);
+  });
+
+  test('a denied profile:GetEventStream fails synth with one error naming the role, the action and the grant that fixes it', () => {
+    expect(errorFor(denied('profile:GetEventStream', STREAM_ARN))).toEqual([
+      "EventStreamLookup.fromLookup: the CDK CLI could not read event stream 'orders' in domain 'retail-profiles' (us-east-1) in account 123456789012: access denied. " +
+        `${SESSION} is not allowed to call profile:GetEventStream on ${STREAM_ARN} (no identity-based policy allows the profile:GetEventStream action). ` +
+        "Grant it once per account and region: deploy an EventStreamLookupRoleGrant naming domain 'retail-profiles' in a stack of account 123456789012, region us-east-1 (deploy that stack alone, before this synth), " +
+        'or give the role profile:GetEventStream on arn:aws:profile:us-east-1:123456789012:domains/retail-profiles and .../domains/retail-profiles/event-streams/* through a customized bootstrap template. ' +
         'Nothing was cached: the next synth looks the stream up again.',
-    );
+    ]);
+  });
+
+  test('a denied Cloud Control or Kinesis action names that action, the role and what to check; no CLI text is repeated', () => {
+    const [message] = errorFor(denied('kinesis:DescribeStreamSummary', 'arn:aws:kinesis:us-east-1:123456789012:stream/retail-orders'));
+    expect(message).toContain(`access denied. ${SESSION} is not allowed to call kinesis:DescribeStreamSummary on arn:aws:kinesis:us-east-1:123456789012:stream/retail-orders`);
+    expect(message).toContain('Let role cdk-hnb659fds-lookup-role-123456789012-us-east-1 call kinesis:DescribeStreamSummary');
+    expect(message).toContain('a lookup needs cloudformation:GetResource, profile:GetEventStream, kinesis:DescribeStreamSummary');
+    expect(message).not.toContain('Encountered CC API error');
+    expect(message).not.toContain('cloudcontrol:');
+  });
+
+  test('credentials other than the lookup role (the CLI could not assume it) are named as such', () => {
+    const user = 'arn:aws:iam::123456789012:user/dev';
+    const [message] = errorFor(`User: ${user} is not authorized to perform: cloudformation:GetResource because no identity-based policy allows the cloudformation:GetResource action`);
+    expect(message).toContain(`access denied. ${user} is not allowed to call cloudformation:GetResource (no identity-based policy allows the cloudformation:GetResource action) (the stack's lookup role is ${LOOKUP_ROLE}; the CLI used other credentials).`);
+    expect(message).toContain(`Let ${user} call cloudformation:GetResource`);
+  });
+
+  test('a custom bootstrap qualifier is honoured in the role the error names', () => {
+    const app = new App({ context: { [KEY]: { ...failed, $providerError: 'something else' } } });
+    const stack = new Stack(app, 'Consumer', { env: { account: '123456789012', region: 'us-east-1' }, synthesizer: new DefaultStackSynthesizer({ qualifier: 'team42' }) });
+    expect(errorFor('something else', stack)[0]).toContain("let the CLI's lookup role (arn:aws:iam::123456789012:role/cdk-team42-lookup-role-123456789012-us-east-1)");
+  });
+
+  test('an error that cannot be told apart keeps the generic text, with the CLI\'s message on one line', () => {
+    expect(errorFor('Encountered CC API error while getting X\nRate exceeded')).toEqual([
+      "EventStreamLookup.fromLookup: the CDK CLI could not read event stream 'orders' in domain 'retail-profiles' (us-east-1) in account 123456789012 through Cloud Control (AWS::CustomerProfiles::EventStream 'retail-profiles|orders'): Encountered CC API error while getting X: Rate exceeded. " +
+        `If the stream does not exist, check the domain, the stream name and the region, or create the stream; if access was denied, let the CLI's lookup role (${LOOKUP_ROLE}) (or your credentials) call cloudformation:GetResource, profile:GetEventStream, kinesis:DescribeStreamSummary. ` +
+        'Nothing was cached: the next synth looks the stream up again.',
+    ]);
   });
 
   test('the query is still reported as missing, with nothing that would let the CLI cache a dummy', () => {

@@ -129,21 +129,49 @@ describe('an Update that is not a rollback', () => {
     expect(h.cloudformation.commandCalls(DescribeStacksCommand)).toHaveLength(0);
   });
 
-  test('a Create never asks CloudFormation, and fails its gate', async () => {
+  test('a gated Create asks CloudFormation once (can its Updates tell a rollback?), never gates on the answer, and fails its gate', async () => {
     h.profiles.on(GetEventStreamCommand).resolves(stoppedStream());
     const response = await h.respond(createEvent(h.newUrl(), GATED));
     expect(response.Status).toBe('FAILED');
-    expect(h.cloudformation.commandCalls(DescribeStacksCommand)).toHaveLength(0);
+    expect(response.Reason).toMatch(/does not meet the deployment's requirements/);
+    expect(h.cloudformation.commandCalls(DescribeStacksCommand)).toHaveLength(1);
   });
 
-  test('a status that cannot be read is treated as a possible rollback: SUCCESS, and the Reason says what to allow', async () => {
+  test('a gated Create whose DescribeStacks is denied fails before looking: its gates would be skipped on every Update', async () => {
+    h.cloudformation.on(DescribeStacksCommand).rejects(Object.assign(new Error('User is not authorized to perform: cloudformation:DescribeStacks'), { name: 'AccessDenied' }));
+    h.profiles.on(GetEventStreamCommand).resolves(runningStream());
+    const response = await h.respond(createEvent(h.newUrl(), GATED));
+    expect(response.Status).toBe('FAILED');
+    expect(response.Reason).toContain(`${subjectOf} has requirements (requiredState, requireHealthyDestination or waitTimeout), but cloudformation:DescribeStacks on arn:aws:cloudformation:`);
+    expect(response.Reason).toContain("is denied to the lookup's function role (AccessDenied: User is not authorized to perform: cloudformation:DescribeStacks)");
+    expect(response.Reason).toContain('or remove the requirements, then deploy again.');
+    expect(h.profiles.commandCalls(GetEventStreamCommand)).toHaveLength(0);
+  });
+
+  test('a gated Create whose DescribeStacks fails otherwise (throttled) goes on: only a denial is a misconfiguration', async () => {
+    h.cloudformation.on(DescribeStacksCommand).rejects(Object.assign(new Error('Rate exceeded'), { name: 'Throttling' }));
+    h.profiles.on(GetEventStreamCommand).resolves(runningStream());
+    const response = await h.respond(createEvent(h.newUrl(), GATED));
+    expect(response.Status).toBe('SUCCESS');
+  });
+
+  test('a denied status read is treated as a possible rollback: SUCCESS, its Reason starting GATE NOT ENFORCED and saying what to allow', async () => {
     h.cloudformation.on(DescribeStacksCommand).rejects(Object.assign(new Error('User is not authorized to perform: cloudformation:DescribeStacks'), { name: 'AccessDenied' }));
     h.profiles.on(GetEventStreamCommand).resolves(stoppedStream());
     const response = await h.respond(rollbackEvent());
     expect(response.Status).toBe('SUCCESS');
-    expect(response.Reason).toMatch(/^could not read the stack's status to tell a rollback from an update \(AccessDenied: User is not authorized/);
-    expect(response.Reason).toContain("Allow cloudformation:DescribeStacks on this stack for the lookup's function role");
+    expect(response.Reason).toMatch(/^GATE NOT ENFORCED: cloudformation:DescribeStacks on this stack was denied to the lookup's function role \(AccessDenied: User is not authorized/);
+    expect(response.Reason).toContain('Allow cloudformation:DescribeStacks on this stack in the SCPs and the permissions boundary that apply to the function role');
     expect(response.Reason).toContain(subjectOf);
+  });
+
+  test('a status that cannot be read otherwise is treated as a possible rollback: SUCCESS, and the Reason says what to allow', async () => {
+    h.cloudformation.on(DescribeStacksCommand).rejects(Object.assign(new Error('We encountered an internal error.'), { name: 'InternalFailure' }));
+    h.profiles.on(GetEventStreamCommand).resolves(stoppedStream());
+    const response = await h.respond(rollbackEvent());
+    expect(response.Status).toBe('SUCCESS');
+    expect(response.Reason).toMatch(/^could not read the stack's status to tell a rollback from an update \(InternalFailure: We encountered/);
+    expect(response.Reason).toContain("Allow cloudformation:DescribeStacks on this stack for the lookup's function role");
   });
 
   test('a DescribeStacks answer without a status counts as unreadable', async () => {
@@ -197,10 +225,10 @@ describe('checkRollback and rollbackFallback (pure)', () => {
   });
 
   test('a fallback without a physical id (none in the event) answers without one, Exists false', () => {
-    const result = rollbackFallback(spec, undefined, { kind: 'unknown', error: 'AccessDenied: no' }, 'ThrottlingException: slow down');
+    const result = rollbackFallback(spec, undefined, { kind: 'unknown', error: 'Throttling: no' }, 'ThrottlingException: slow down');
     expect(result.physicalResourceId).toBeUndefined();
     expect(result.data).toMatchObject({ EventStreamArn: '', Exists: 'false', Region: 'us-east-1' });
-    expect(result.reason).toMatch(/^could not read the stack's status to tell a rollback from an update \(AccessDenied: no\)/);
+    expect(result.reason).toMatch(/^could not read the stack's status to tell a rollback from an update \(Throttling: no\)/);
     expect(result.reason).toContain('the ARN the resource already has, the names and the region');
   });
 

@@ -5,7 +5,6 @@ import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import { RehearsalEnvironment } from '../../tools/rehearsal/environment';
 import { rehearse, RehearsalReport, StepReport } from '../../tools/rehearsal/rehearse';
 import { StandInStream } from '../../tools/stand-ins/customer-profiles';
-import { TEST_CREDENTIALS } from '../../tools/stand-ins/sigv4';
 import { ACCOUNT, DOMAIN, PARTNER_EXTERNAL_ID, PARTNER_ROLE, REGION, rollbackApp } from '../fixtures/scenarios';
 
 /**
@@ -73,8 +72,10 @@ test('the issue\'s scenario: the stream stops, the gated update fails, and the r
   expect(rollback.data).toMatchObject({ State: 'STOPPED', EventStreamArn: env.profiles.arnOf(DOMAIN, 'rb-gate'), Uri: kinesis('rb-gate') });
   expect(rollback.physicalResourceId).toBe(env.profiles.arnOf(DOMAIN, 'rb-gate'));
   expect(statusOf(report)).toBe('UPDATE_ROLLBACK_COMPLETE');
-  // The handler asked CloudFormation twice: once for the failing update, once for the rollback.
+  // The handler asked CloudFormation three times: the gated Create (can its Updates tell a rollback?),
+  // the failing update, the rollback.
   expect(env.cloudformation.calls.filter((c) => c.stackName.includes('/RollbackGate/')).map((c) => c.outcome)).toEqual([
+    'CREATE_IN_PROGRESS',
     'UPDATE_IN_PROGRESS',
     'UPDATE_ROLLBACK_IN_PROGRESS',
   ]);
@@ -150,10 +151,14 @@ test('a rollback of a cross-account lookup: the stream through the partner role,
   expect(rollback.status).toBe('SUCCESS');
   expect(rollback.reason).toContain(`via role ${PARTNER_ROLE}`);
   const calls = env.cloudformation.calls.slice(before);
-  expect(calls.length).toBe(2);
-  expect(calls.every((c) => c.accessKeyId === TEST_CREDENTIALS.accessKeyId)).toBe(true);
-  // GetEventStream went through the assumed role's credentials, never the function's own.
-  expect(env.profiles.requestsFor(DOMAIN, 'rb-partner').every((r) => r.accessKeyId !== TEST_CREDENTIALS.accessKeyId)).toBe(true);
+  expect(calls.length).toBe(3); // the gated Create's check, the update's, the rollback's
+  // Each call is signed by a session of the function's execution role (as the template defines it);
+  // GetEventStream by a session of the partner role, never the function's own.
+  const roleOf = (accessKeyId: string | undefined) => env.iam.principalOf(accessKeyId ?? '')?.roleArn;
+  const functionRole = roleOf(calls[0].accessKeyId);
+  expect(functionRole).toMatch(/^arn:aws:iam::\d{12}:role\/RollbackCrossAccount-/);
+  expect(calls.every((c) => roleOf(c.accessKeyId) === functionRole)).toBe(true);
+  expect(env.profiles.requestsFor(DOMAIN, 'rb-partner').every((r) => roleOf(r.accessKeyId) === PARTNER_ROLE)).toBe(true);
   expect(statusOf(report)).toBe('UPDATE_ROLLBACK_COMPLETE');
 });
 

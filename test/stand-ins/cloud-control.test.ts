@@ -132,17 +132,27 @@ describe('STS, parsed by the real SDK client', () => {
     expect(env.sts.identityCalls.at(-1)).toEqual({ accessKeyId: TEST_CREDENTIALS.accessKeyId });
   });
 
-  test('the bootstrap lookup role can be assumed, and Cloud Control trusts what STS issued', async () => {
+  test('the bootstrap lookup role can be assumed; Cloud Control authorizes what STS issued as that role: denied GetEventStream until granted', async () => {
     const { Credentials } = await sts().send(new AssumeRoleCommand({ RoleArn: env.lookupRoleArn, RoleSessionName: 'lookup' }));
     const issued = {
       accessKeyId: Credentials!.AccessKeyId!,
       secretAccessKey: Credentials!.SecretAccessKey!,
       sessionToken: Credentials!.SessionToken!,
     };
+    const denied = await getResource('retail-profiles|orders', EVENT_STREAM_TYPE, cloudControl(issued)).catch((e) => e);
+    expect(denied).toMatchObject({ name: 'AccessDeniedException', $metadata: { httpStatusCode: 400 } });
+    expect(denied.message).toMatch(
+      /^AWS::CustomerProfiles::EventStream Handler returned status FAILED: User: arn:aws:sts::123456789012:assumed-role\/cdk-hnb659fds-lookup-role-123456789012-us-east-1\/lookup is not authorized to perform: profile:GetEventStream on resource: arn:aws:profile:us-east-1:123456789012:domains\/retail-profiles because no identity-based policy allows the profile:GetEventStream action \(Service: CustomerProfiles, Status Code: 403, Request ID: [0-9a-f-]+\) \(HandlerErrorCode: AccessDenied, RequestToken: [0-9a-f-]+\)$/,
+    );
+    env.iam.attachRolePolicy(env.lookupRoleArn, {
+      name: 'Grant',
+      policy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'profile:GetEventStream', Resource: ['arn:aws:profile:us-east-1:123456789012:domains/retail-profiles', 'arn:aws:profile:us-east-1:123456789012:domains/retail-profiles/event-streams/*'] }] },
+    });
     const output = await getResource('retail-profiles|orders', EVENT_STREAM_TYPE, cloudControl(issued));
     expect(output.ResourceDescription?.Identifier).toBe('retail-profiles|orders');
     expect(env.log.entries).toEqual([
       { service: 'sts', operation: 'AssumeRole', detail: env.lookupRoleArn, accessKeyId: TEST_CREDENTIALS.accessKeyId, outcome: 'ok' },
+      { service: 'cloudcontrolapi', operation: 'GetResource', detail: 'retail-profiles|orders', accessKeyId: issued.accessKeyId, outcome: 'AccessDeniedException' },
       { service: 'cloudcontrolapi', operation: 'GetResource', detail: 'retail-profiles|orders', accessKeyId: issued.accessKeyId, outcome: 'ok' },
     ]);
   });

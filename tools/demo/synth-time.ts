@@ -2,7 +2,9 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { seedRetailCloudControl } from './world';
-import { CONTEXT_FILE, scratchCopyOfExample, synthIn } from '../cdk-cli';
+import { CloudAssembly } from 'aws-cdk-lib/cx-api';
+import { CONTEXT_FILE, runCdk, scratchCopyOfExample, synthIn } from '../cdk-cli';
+import { applyRolePolicies } from '../iam/apply-template';
 import { CloudControlEnvironment } from '../stand-ins/cloud-control-environment';
 
 /**
@@ -16,6 +18,16 @@ export async function demoSynthTime(): Promise<void> {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'esl-demo-synth-time-'));
   try {
     seedRetailCloudControl(env.cloudControl);
+    // As the README says: the grant stack first, alone; its policy applied to the simulated lookup
+    // role as CloudFormation would (the role is exactly what `cdk bootstrap` creates: no profile: action).
+    const grantOut = path.join(outdir, 'grant');
+    const grantSynth = await runCdk(['synth', 'EventStreamLookupGrant', '--exclusively', '--quiet', '--output', grantOut], { cwd: app, env: env.cliVariables() });
+    if (grantSynth.status !== 0) {
+      throw new Error(`cdk synth EventStreamLookupGrant failed (exit ${grantSynth.status}):\n${grantSynth.stderr}${grantSynth.stdout}`);
+    }
+    const granted = applyRolePolicies(new CloudAssembly(grantOut).getStackByName('EventStreamLookupGrant'), env.iam, env);
+    console.log(`\nEventStreamLookupGrant (deployed alone first) attached profile:GetEventStream on domain retail-profiles to ${granted.join(', ')}`);
+    env.log.clear();
     const result = await synthIn(app, outdir, { env: env.cliVariables() });
     if (result.status !== 0) {
       throw new Error(`cdk synth of examples/synth-time-lookup failed (exit ${result.status}):\n${result.stderr}${result.stdout}`);

@@ -37,15 +37,15 @@ export const AREAS: Readonly<Record<string, MutationArea>> = {
     tests: ['test/construct/{budget,validation}.test.ts'],
   },
   'synth-time': {
-    mutate: ['src/synth-time/from-lookup.ts'],
-    tests: ['test/construct/from-lookup.test.ts'],
+    mutate: ['src/synth-time/from-lookup.ts', 'src/synth-time/lookup-role-grant.ts'],
+    tests: ['test/construct/from-lookup.test.ts', 'test/construct/lookup-role-grant.test.ts'],
   },
   'acknowledgements': {
     mutate: ['src/provider/acknowledgements.ts'],
     tests: ['test/construct/{compliance,nag,provider,policy-budget}.test.ts'],
   },
   'construct': {
-    mutate: ['src/event-stream.ts', 'src/lookup/event-stream-lookup.ts', 'src/lookup/refresh.ts'],
+    mutate: ['src/event-stream.ts', 'src/lookup/event-stream-lookup.ts', 'src/lookup/refresh.ts', 'src/destination.ts'],
     tests: ['test/construct/{event-stream-lookup,validation,refresh,destination-stream,from-lookup,budget}.test.ts'],
   },
   'provider': {

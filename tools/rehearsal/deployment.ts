@@ -201,7 +201,8 @@ export class Deployment {
     const responseUrl = this.env.receiver.issueUrl();
     const event = cloudFormationEvent(requestType, lookup, scope, properties, responseUrl, previous);
     const dispatchedAt = Date.now();
-    const invocation = await this.invoke({ ...fn, timeoutSeconds: this.options.functionTimeoutSeconds ?? fn.timeoutSeconds }, event);
+    const runtime = this.env.runtimeVariablesFor(stack, lookup.functionLogicalId);
+    const invocation = await this.invoke({ ...fn, timeoutSeconds: this.options.functionTimeoutSeconds ?? fn.timeoutSeconds }, event, runtime);
     const elapsedMs = Date.now() - dispatchedAt;
     const received = this.env.receiver.responsesFor(responseUrl);
     const step: StepReport = {
@@ -226,11 +227,11 @@ export class Deployment {
     return step;
   }
 
-  /** In the pool's warm environments when there is one, else in a fresh process. */
-  private async invoke(fn: LambdaFunctionSpec, event: Record<string, unknown>) {
+  /** In the pool's warm environments when there is one, else in a fresh process; signing as the function's role. */
+  private async invoke(fn: LambdaFunctionSpec, event: Record<string, unknown>, runtime: Record<string, string>) {
     return this.options.pool
-      ? this.options.pool.invoke(fn, event, this.env.runtimeVariables())
-      : { ...(await invokeLambda(fn, event, this.env.runtimeVariables())), queuedMs: 0, warm: false };
+      ? this.options.pool.invoke(fn, event, runtime)
+      : { ...(await invokeLambda(fn, event, runtime)), queuedMs: 0, warm: false };
   }
 
   private stateOf(stack: CloudFormationStackArtifact): Map<string, LiveLookup> {

@@ -81,9 +81,11 @@ export async function rehearseStorm(options: StormOptions): Promise<StormResult>
     // The environments the storm will start, initialized first (see LambdaPool.prewarm): as many as
     // lookups, or as the concurrency limits allow.
     const artifact = assembly.getStackByName(stack.stackName);
-    const fnSpec = functionSpec(artifact, findLookups(artifact)[0].functionLogicalId, (v) => v);
+    const functionLogicalId = findLookups(artifact)[0].functionLogicalId;
+    const fnSpec = functionSpec(artifact, functionLogicalId, (v) => v);
     const environments = Math.min(options.lookups, options.concurrency ?? Infinity, options.reservedConcurrency ?? Infinity);
-    await pool?.prewarm(fnSpec, env.runtimeVariables(), environments);
+    // Signing as the function's role, as the storm's invocations will (the pool keys environments by their variables).
+    await pool?.prewarm(fnSpec, env.runtimeVariablesFor(artifact, functionLogicalId), environments);
     env.profiles.rateLimit(rate);
     const started = Date.now();
     const report = await rehearse(assembly, env, { lastPhase: 'Create', pool });

@@ -3,7 +3,8 @@ import * as http from 'http';
 import { StandInStream } from './customer-profiles';
 import { closeServer, listenOnLoopback, portOf, withBody } from './local-server';
 import { RequestLog, accessKeyOf } from './request-log';
-import { StandInCredentials, TEST_CREDENTIALS, verifySigV4 } from './sigv4';
+import { verifySigV4 } from './sigv4';
+import { IamWorld } from '../iam/world';
 
 /**
  * A local stand-in for Cloud Control API's GetResource on `AWS::CustomerProfiles::EventStream`, the
@@ -15,12 +16,23 @@ import { StandInCredentials, TEST_CREDENTIALS, verifySigV4 } from './sigv4';
  * and `Properties` as a JSON string holding DomainName, EventStreamName, Uri, EventStreamArn,
  * CreatedAt (as Java's `Instant.toString` writes it), State, DestinationDetails {Uri, Status} and
  * Tags; never StoppedSince, UnhealthySince or the destination's message.
+ *
+ * Every call is authorized as AWS does it, against the signer's policies in the IAM world
+ * (tools/iam/): first Cloud Control's own action, `cloudformation:GetResource` (Cloud Control's IAM
+ * prefix is `cloudformation`; the action has no resource types), then what the resource type's read
+ * handler calls **with the caller's credentials**: `profile:GetEventStream` on the domain and the
+ * event stream, and `kinesis:DescribeStreamSummary` on the destination. A denial is answered as
+ * `AccessDeniedException` (a common error of the awsJson protocol, status 400; botocore's model of
+ * GetResource lists no such error), the read handler's denials wrapped as Cloud Control relays them:
+ * `TYPE Handler returned status FAILED: MESSAGE (Service: S, Status Code: N, Request ID: ...)
+ * (HandlerErrorCode: AccessDenied, RequestToken: ...)`.
  */
 
 export const EVENT_STREAM_TYPE = 'AWS::CustomerProfiles::EventStream';
 
 /** Errors this stand-in answers with; the service answers client errors with status 400. */
 export type CloudControlError =
+  | 'AccessDeniedException'
   | 'ResourceNotFoundException'
   | 'InvalidRequestException'
   | 'TypeNotFoundException'
@@ -48,12 +60,15 @@ export interface CloudControlStandInOptions {
   readonly account?: string;
   /** Shared log of requests across stand-ins (STS and this one). */
   readonly log?: RequestLog;
+  /** The IAM world the stand-ins share. @default a world of `account` */
+  readonly iam?: IamWorld;
 }
 
 export class CloudControlStandIn {
   /** Starts the stand-in on 127.0.0.1 on a free port. */
   public static async start(options: CloudControlStandInOptions = {}): Promise<CloudControlStandIn> {
-    const standIn = new CloudControlStandIn(options.region ?? 'us-east-1', options.account ?? '123456789012', options.log);
+    const account = options.account ?? '123456789012';
+    const standIn = new CloudControlStandIn(options.region ?? 'us-east-1', account, options.iam ?? new IamWorld(account), options.log);
     await listenOnLoopback(standIn.server);
     return standIn;
   }
@@ -61,21 +76,21 @@ export class CloudControlStandIn {
   public readonly requests: CloudControlRequest[] = [];
   private readonly server: http.Server;
   private readonly streams = new Map<string, StandInStream>();
-  private readonly credentials: StandInCredentials[] = [TEST_CREDENTIALS];
+  /** IAM's message for each denied call, in order. */
+  public readonly denials: string[] = [];
 
-  private constructor(public readonly region: string, public readonly account: string, private readonly log?: RequestLog) {
+  private constructor(
+    public readonly region: string,
+    public readonly account: string,
+    public readonly iam: IamWorld,
+    private readonly log?: RequestLog,
+  ) {
     this.server = http.createServer(withBody((req, body, res) => this.handle(req, body, res)));
   }
 
   /** The endpoint to give the SDK or the CLI (`AWS_ENDPOINT_URL_CLOUDCONTROL`). */
   public get endpoint(): string {
     return `http://127.0.0.1:${portOf(this.server)}`;
-  }
-
-  /** Accepts requests signed with these credentials too (issued by the STS stand-in). */
-  public trust(credentials: StandInCredentials): this {
-    this.credentials.push(credentials);
-    return this;
   }
 
   /** Stores (or replaces) a stream. */
@@ -131,7 +146,7 @@ export class CloudControlStandIn {
     const fail = (type: CloudControlError, message: string, status = 400) =>
       answer(type, status, { __type: `com.amazonaws.cloudcontrol#${type}`, Message: message });
 
-    const problem = await verifySigV4(req, body, { credentials: this.credentials, service: 'cloudcontrolapi', region: this.region });
+    const problem = await verifySigV4(req, body, { credentials: this.iam.credentials(), service: 'cloudcontrolapi', region: this.region });
     if (problem) {
       return fail(problem.type, problem.message, 403);
     }
@@ -152,7 +167,31 @@ export class CloudControlStandIn {
       return fail('InvalidRequestException', `Identifier '${record.identifier}' does not match the primary identifier [DomainName, EventStreamName] ('domain|stream').`);
     }
     const [domainName, eventStreamName] = parts;
+    const denied = (message: string) => {
+      this.denials.push(message);
+      return fail('AccessDeniedException', message);
+    };
+    const own = await this.iam.authorize(record.accessKeyId, 'cloudformation:GetResource', '*');
+    if (!own.allowed) {
+      return denied(own.message);
+    }
+    // The read handler: GetEventStream (authorized before the service looks for the stream), then
+    // DescribeStreamSummary of the destination, both with the caller's credentials.
+    const account = this.iam.principalOf(record.accessKeyId)?.account ?? this.account;
+    const domainArn = `arn:aws:profile:${this.region}:${account}:domains/${domainName}`;
+    for (const resource of [domainArn, `${domainArn}/event-streams/${eventStreamName}`]) {
+      const decision = await this.iam.authorize(record.accessKeyId, 'profile:GetEventStream', resource);
+      if (!decision.allowed) {
+        return denied(handlerDenial(decision.message, 'CustomerProfiles', 403));
+      }
+    }
     const stream = this.streams.get(record.identifier);
+    if (stream) {
+      const decision = await this.iam.authorize(record.accessKeyId, 'kinesis:DescribeStreamSummary', stream.destination.uri);
+      if (!decision.allowed) {
+        return denied(handlerDenial(decision.message, 'Kinesis', 400));
+      }
+    }
     if (!stream) {
       return fail('ResourceNotFoundException', `Resource of type '${EVENT_STREAM_TYPE}' with identifier '${record.identifier}' was not found.`);
     }
@@ -179,6 +218,11 @@ export class CloudControlStandIn {
       ...(tags.length > 0 ? { Tags: tags } : {}),
     };
   }
+}
+
+/** A read handler's denial as Cloud Control relays it (the handler's SDK error, then its error code). */
+function handlerDenial(message: string, service: string, status: number): string {
+  return `${EVENT_STREAM_TYPE} Handler returned status FAILED: ${message} (Service: ${service}, Status Code: ${status}, Request ID: ${randomUUID()}) (HandlerErrorCode: AccessDenied, RequestToken: ${randomUUID()})`;
 }
 
 function identifierOf(domainName: string, eventStreamName: string): string {

@@ -1,14 +1,16 @@
 import { randomUUID } from 'crypto';
 import * as http from 'http';
 import { closeServer, listenOnLoopback, portOf, withBody } from './local-server';
-import { StandInCredentials, TEST_CREDENTIALS, verifySigV4 } from './sigv4';
+import { verifySigV4 } from './sigv4';
+import { IamWorld } from '../iam/world';
 
 /**
  * A local stand-in for CloudFormation's DescribeStacks (awsQuery: a form-encoded POST, an XML
- * answer, API version 2010-05-15), checking SigV4 for the `cloudformation` signing name. It accepts
- * only the function's own credentials: an assumed role's credentials belong to another account,
- * which cannot describe this stack. The rehearsal sets each stack's status as CloudFormation would
- * while it runs the stack's resources; errors can be scripted.
+ * answer, API version 2010-05-15), checking SigV4 for the `cloudformation` signing name. Every call
+ * is authorized first against the signer's policies in the IAM world (tools/iam/):
+ * `cloudformation:DescribeStacks` on the stack's ARN; a denial is CloudFormation's 403 `AccessDenied`
+ * (a common error of the query protocol) with IAM's message. The rehearsal sets each stack's status
+ * as CloudFormation would while it runs the stack's resources; errors can be scripted.
  */
 
 const NAMESPACE = 'http://cloudformation.amazonaws.com/doc/2010-05-15/';
@@ -28,8 +30,8 @@ export interface DescribeStacksRecord {
 }
 
 export class CloudFormationStandIn {
-  public static async start(options: { credentials?: StandInCredentials; region?: string } = {}): Promise<CloudFormationStandIn> {
-    const standIn = new CloudFormationStandIn(options.credentials ?? TEST_CREDENTIALS, options.region ?? 'us-east-1');
+  public static async start(options: { region?: string; account?: string; iam?: IamWorld } = {}): Promise<CloudFormationStandIn> {
+    const standIn = new CloudFormationStandIn(options.iam ?? new IamWorld(options.account), options.region ?? 'us-east-1');
     await listenOnLoopback(standIn.server);
     return standIn;
   }
@@ -39,7 +41,7 @@ export class CloudFormationStandIn {
   private readonly scripted: CloudFormationError[] = [];
   private readonly server: http.Server;
 
-  private constructor(private readonly credentials: StandInCredentials, private readonly region: string) {
+  private constructor(public readonly iam: IamWorld, private readonly region: string) {
     this.server = http.createServer(withBody((req, body, res) => this.handle(req, body, res)));
   }
 
@@ -75,7 +77,7 @@ export class CloudFormationStandIn {
     const requested = form.get('StackName') ?? '';
     const accessKeyId = /Credential=([^/]+)\//.exec(String(req.headers.authorization ?? ''))?.[1];
     const record = (outcome: string) => this.calls.push({ stackName: requested, accessKeyId, outcome });
-    const problem = await verifySigV4(req, body, { credentials: this.credentials, service: 'cloudformation', region: this.region });
+    const problem = await verifySigV4(req, body, { credentials: this.iam.credentials(), service: 'cloudformation', region: this.region });
     if (problem) {
       const code = problem.type === 'InvalidSignatureException' ? 'SignatureDoesNotMatch' : 'InvalidClientTokenId';
       record(code);
@@ -85,15 +87,24 @@ export class CloudFormationStandIn {
       record('InvalidAction');
       return this.error(res, 400, 'Sender', 'InvalidAction', `Could not find operation ${form.get('Action')} for version ${form.get('Version')}`);
     }
+    // StackName takes a name or a stack id (ARN); a deleted stack is found only by its id.
+    const name = requested.startsWith('arn:') ? requested.split('/')[1] : requested;
+    const stack = this.stacks.get(name);
+    const caller = this.iam.principalOf(accessKeyId!)!;
+    const stackArn = requested.startsWith('arn:')
+      ? requested
+      : stack?.stackId ?? `arn:aws:cloudformation:${this.region}:${caller.account}:stack/${name}/00000000-0000-0000-0000-000000000000`;
+    const decision = await this.iam.authorize(accessKeyId!, 'cloudformation:DescribeStacks', stackArn);
+    if (!decision.allowed) {
+      record('AccessDenied');
+      return this.error(res, 403, 'Sender', 'AccessDenied', decision.message);
+    }
     const scripted = this.scripted.shift();
     if (scripted) {
       record(scripted);
       const { status, type, message } = CLOUDFORMATION_ERRORS[scripted];
       return this.error(res, status, type, scripted, message);
     }
-    // StackName takes a name or a stack id (ARN); a deleted stack is found only by its id.
-    const name = requested.startsWith('arn:') ? requested.split('/')[1] : requested;
-    const stack = this.stacks.get(name);
     if (!stack || (requested.startsWith('arn:') && requested !== stack.stackId)) {
       record('ValidationError');
       return this.error(res, 400, 'Sender', 'ValidationError', `Stack with id ${requested} does not exist`);

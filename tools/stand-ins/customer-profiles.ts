@@ -1,7 +1,8 @@
 import { randomUUID } from 'crypto';
 import * as http from 'http';
 import { closeServer, listenOnLoopback, portOf, withBody } from './local-server';
-import { StandInCredentials, TEST_CREDENTIALS, verifySigV4 } from './sigv4';
+import { verifySigV4 } from './sigv4';
+import { IamWorld } from '../iam/world';
 
 /**
  * A local stand-in for Customer Profiles' GetEventStream, faithful to the wire: REST-JSON,
@@ -10,6 +11,10 @@ import { StandInCredentials, TEST_CREDENTIALS, verifySigV4 } from './sigv4';
  * signatures checked for the `profile` signing name. Per stream, answers can be scripted: a
  * sequence of answers, delays, and requests that never get an answer. An account-wide token bucket
  * (`rateLimit`) answers ThrottlingException (429) beyond a rate and a burst, as the service does.
+ * Every call is authorized first, as the service does, against the signer's policies in the IAM world
+ * (tools/iam/): `profile:GetEventStream` on both the domain's and the event stream's ARN (the Service
+ * Authorization Reference requires both resource types), in the signer's account; a denial is
+ * answered 403 `AccessDeniedException` with IAM's message.
  */
 
 /** The five errors GetEventStream declares, with the status codes the service model gives them. */
@@ -62,6 +67,8 @@ export interface RecordedRequest {
   readonly throttled?: boolean;
   /** Access key that signed the request. */
   readonly accessKeyId?: string;
+  /** IAM's message when the call was denied (403 AccessDeniedException). */
+  readonly denied?: string;
   readonly userAgent?: string;
   /** When it arrived (ms since the epoch). */
   readonly receivedAt?: number;
@@ -77,8 +84,9 @@ const ROUTE = /^\/domains\/([^/]+)\/event-streams\/([^/]+)$/;
 
 export class CustomerProfilesStandIn {
   /** Starts the stand-in on 127.0.0.1 on a free port. */
-  public static async start(options: { region?: string; credentials?: StandInCredentials; account?: string } = {}): Promise<CustomerProfilesStandIn> {
-    const standIn = new CustomerProfilesStandIn(options.region ?? 'us-east-1', options.credentials ?? TEST_CREDENTIALS, options.account ?? '123456789012');
+  public static async start(options: { region?: string; account?: string; iam?: IamWorld } = {}): Promise<CustomerProfilesStandIn> {
+    const account = options.account ?? '123456789012';
+    const standIn = new CustomerProfilesStandIn(options.region ?? 'us-east-1', account, options.iam ?? new IamWorld(account));
     await listenOnLoopback(standIn.server);
     return standIn;
   }
@@ -88,23 +96,15 @@ export class CustomerProfilesStandIn {
   private readonly domains = new Map<string, Map<string, StandInStream>>();
   private readonly scripts = new Map<string, ScriptedAnswer[]>();
   private readonly hanging = new Set<http.ServerResponse>();
-  private readonly credentials: StandInCredentials[];
   private bucket?: { limit: RateLimit; tokens: number; at: number; now: () => number };
 
-  private constructor(public readonly region: string, credentials: StandInCredentials, public readonly account: string) {
-    this.credentials = [credentials];
+  private constructor(public readonly region: string, public readonly account: string, public readonly iam: IamWorld) {
     this.server = http.createServer(withBody((req, body, res) => this.handle(req, body, res)));
   }
 
   /** The endpoint to give the SDK (`AWS_ENDPOINT_URL_CUSTOMER_PROFILES`). */
   public get endpoint(): string {
     return `http://127.0.0.1:${portOf(this.server)}`;
-  }
-
-  /** Accepts requests signed with these credentials too (issued by the STS stand-in). */
-  public trust(credentials: StandInCredentials): this {
-    this.credentials.push(credentials);
-    return this;
   }
 
   /**
@@ -170,8 +170,10 @@ export class CustomerProfilesStandIn {
     const route = ROUTE.exec(path);
     const domainName = route ? decodeURIComponent(route[1]) : undefined;
     const eventStreamName = route ? decodeURIComponent(route[2]) : undefined;
-    const problem = await verifySigV4(req, body, { credentials: this.credentials, service: 'profile', region: this.region });
-    const throttled = !problem && route !== null && req.method === 'GET' && !this.takeToken();
+    const problem = await verifySigV4(req, body, { credentials: this.iam.credentials(), service: 'profile', region: this.region });
+    const accessKeyId = /Credential=([^/]+)\//.exec(String(req.headers.authorization ?? ''))?.[1];
+    const denied = !problem && route !== null && req.method === 'GET' ? await this.authorize(accessKeyId!, domainName!, eventStreamName!) : undefined;
+    const throttled = !problem && !denied && route !== null && req.method === 'GET' && !this.takeToken();
     this.requests.push({
       method: req.method ?? '',
       path,
@@ -179,7 +181,8 @@ export class CustomerProfilesStandIn {
       eventStreamName,
       signingProblem: problem?.type,
       ...(throttled ? { throttled } : {}),
-      accessKeyId: /Credential=([^/]+)\//.exec(String(req.headers.authorization ?? ''))?.[1],
+      ...(denied ? { denied } : {}),
+      accessKeyId,
       userAgent: req.headers['user-agent'],
       receivedAt: Date.now(),
     });
@@ -189,12 +192,31 @@ export class CustomerProfilesStandIn {
     if (!route || req.method !== 'GET') {
       return this.sendError(res, 'UnknownOperationException', 404, `No operation for ${req.method} ${path}`);
     }
+    if (denied) {
+      return this.sendError(res, 'AccessDeniedException', ERROR_STATUS.AccessDeniedException, denied);
+    }
     if (throttled) {
       return this.sendError(res, 'ThrottlingException', ERROR_STATUS.ThrottlingException, 'Rate exceeded');
     }
     const script = this.scripts.get(key(domainName!, eventStreamName!));
     const answer = script?.shift() ?? { kind: 'stored' };
     await this.answer(res, answer, domainName!, eventStreamName!);
+  }
+
+  /**
+   * IAM's message if the signer may not call GetEventStream on this domain and stream (in the
+   * signer's own account: the service reads the caller's domains), else undefined.
+   */
+  private async authorize(accessKeyId: string, domainName: string, eventStreamName: string): Promise<string | undefined> {
+    const account = this.iam.principalOf(accessKeyId)?.account ?? this.account;
+    const domainArn = `arn:aws:profile:${this.region}:${account}:domains/${domainName}`;
+    for (const resource of [domainArn, `${domainArn}/event-streams/${eventStreamName}`]) {
+      const decision = await this.iam.authorize(accessKeyId, 'profile:GetEventStream', resource);
+      if (!decision.allowed) {
+        return decision.message;
+      }
+    }
+    return undefined;
   }
 
   /** Takes a token from the account's bucket, refilled for the time since the last call; false when empty. */

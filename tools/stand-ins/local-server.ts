@@ -8,7 +8,18 @@ export function withBody(handle: (req: http.IncomingMessage, body: Buffer, res: 
   return (req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => void handle(req, Buffer.concat(chunks), res));
+    req.on('end', () => {
+      // A stand-in that throws (the IAM evaluator refusing a request or a policy as invalid) answers
+      // 500 with the reason, so that the failure shows where it happened instead of a hung request.
+      Promise.resolve()
+        .then(() => handle(req, Buffer.concat(chunks), res))
+        .catch((error: unknown) => {
+          if (!res.headersSent) {
+            res.writeHead(500, { 'content-type': 'application/json', 'x-amzn-errortype': 'StandInFailure' });
+          }
+          res.end(JSON.stringify({ Message: `stand-in failure: ${error instanceof Error ? error.message : String(error)}` }));
+        });
+    });
   };
 }
 

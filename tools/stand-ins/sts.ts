@@ -2,18 +2,31 @@ import { randomUUID } from 'crypto';
 import * as http from 'http';
 import { closeServer, listenOnLoopback, portOf, withBody } from './local-server';
 import { RequestLog, accessKeyOf } from './request-log';
-import { StandInCredentials, TEST_CREDENTIALS, verifySigV4 } from './sigv4';
+import { verifySigV4 } from './sigv4';
+import { NamedPolicy, PolicyDocument } from '../iam/evaluate';
+import { IamWorld, policyOf, trustPolicyFor } from '../iam/world';
 
 /**
  * A local stand-in for STS AssumeRole (awsQuery: a form-encoded POST, an XML answer), checking
- * SigV4 for the `sts` signing name, the role's existence and its external ID. Each successful call
- * issues fresh credentials and hands them to `onIssue` (the Customer Profiles stand-in trusts them).
- * GetCallerIdentity answers with the test identity in `options.account` (the CDK CLI asks it first).
+ * SigV4 for the `sts` signing name. AssumeRole is authorized as IAM does it (tools/iam/): the
+ * caller's policies must allow `sts:AssumeRole` on the role, and the role's trust policy must trust
+ * the caller, with `sts:ExternalId` in the request context; a denial is STS's 403 `AccessDenied`
+ * (a common error of the query protocol, not in the model) with IAM's message. Each successful call
+ * issues a session of the role in the IAM world, which every stand-in then authorizes against.
+ * GetCallerIdentity (which needs no permission) answers with the signer's identity.
  */
 
+/** A role the test creates; unset parts get the defaults below. */
 export interface StandInRole {
-  /** External ID the role's trust policy requires, if any. */
+  /** External ID the role's trust policy requires, if any (`sts:ExternalId`). */
   readonly externalId?: string;
+  /** Who the trust policy trusts. @default the IAM world's account (its root) */
+  readonly trustedPrincipal?: string;
+  /** The whole trust policy (instead of `trustedPrincipal` and `externalId`). */
+  readonly trustPolicy?: PolicyDocument;
+  /** The role's identity policies. @default profile:GetEventStream on every domain and stream of the role's account */
+  readonly policies?: NamedPolicy[];
+  readonly permissionsBoundary?: NamedPolicy;
 }
 
 export interface AssumeRoleRecord {
@@ -22,6 +35,8 @@ export interface AssumeRoleRecord {
   readonly sessionName?: string;
   readonly outcome: 'issued' | 'AccessDenied' | 'InvalidClientTokenId' | 'SignatureDoesNotMatch';
   readonly accessKeyId?: string;
+  /** IAM's message for a denied call. */
+  readonly denied?: string;
 }
 
 /** Options of the STS stand-in beyond AssumeRole. */
@@ -30,14 +45,13 @@ export interface StsStandInOptions {
   readonly account?: string;
   /** Shared log of requests across stand-ins, in the order they arrived. */
   readonly log?: RequestLog;
+  /** The IAM world the stand-ins share. @default a world of `account` */
+  readonly iam?: IamWorld;
 }
 
 export class StsStandIn {
-  public static async start(
-    onIssue: (credentials: StandInCredentials, roleArn: string) => void,
-    options: StsStandInOptions = {},
-  ): Promise<StsStandIn> {
-    const sts = new StsStandIn(onIssue, options);
+  public static async start(options: StsStandInOptions = {}): Promise<StsStandIn> {
+    const sts = new StsStandIn(options, options.iam ?? new IamWorld(options.account));
     await listenOnLoopback(sts.server);
     return sts;
   }
@@ -45,13 +59,11 @@ export class StsStandIn {
   public readonly calls: AssumeRoleRecord[] = [];
   /** GetCallerIdentity calls, with the access key that signed each. */
   public readonly identityCalls: Array<{ readonly accessKeyId: string }> = [];
-  private readonly roles = new Map<string, StandInRole>();
   private readonly server: http.Server;
-  private issued = 0;
 
   private constructor(
-    private readonly onIssue: (credentials: StandInCredentials, roleArn: string) => void,
     private readonly options: StsStandInOptions,
+    public readonly iam: IamWorld,
   ) {
     this.server = http.createServer(withBody((req, body, res) => this.handle(req, body, res)));
   }
@@ -60,9 +72,17 @@ export class StsStandIn {
     return `http://127.0.0.1:${portOf(this.server)}`;
   }
 
-  /** Creates a role that the test identity may assume. */
+  /** Creates (or replaces) a role in the IAM world. */
   public addRole(roleArn: string, role: StandInRole = {}): this {
-    this.roles.set(roleArn, role);
+    const account = roleArn.split(':')[4];
+    this.iam.defineRole({
+      arn: roleArn,
+      trustPolicy: role.trustPolicy ?? trustPolicyFor(role.trustedPrincipal ?? `arn:aws:iam::${this.iam.account}:root`, role.externalId),
+      policies: role.policies ?? [
+        { name: 'ReadEventStreams', policy: policyOf({ Effect: 'Allow', Action: 'profile:GetEventStream', Resource: `arn:aws:profile:*:${account}:domains/*` }) },
+      ],
+      permissionsBoundary: role.permissionsBoundary,
+    });
     return this;
   }
 
@@ -75,7 +95,7 @@ export class StsStandIn {
     const roleArn = form.get('RoleArn') ?? '';
     const externalId = form.get('ExternalId') ?? undefined;
     const sessionName = form.get('RoleSessionName') ?? undefined;
-    const problem = await verifySigV4(req, body, { credentials: TEST_CREDENTIALS, service: 'sts' });
+    const problem = await verifySigV4(req, body, { credentials: this.iam.credentials(), service: 'sts' });
     this.options.log?.add({
       service: 'sts',
       operation: form.get('Action') ?? '',
@@ -94,18 +114,12 @@ export class StsStandIn {
     if (form.get('Action') !== 'AssumeRole') {
       return this.error(res, 400, 'InvalidAction', `Could not find operation ${form.get('Action')}`);
     }
-    const role = this.roles.get(roleArn);
-    if (!role || role.externalId !== externalId) {
-      this.calls.push({ roleArn, externalId, sessionName, outcome: 'AccessDenied' });
-      return this.error(res, 403, 'AccessDenied', `User: arn:aws:sts::123456789012:assumed-role/lookup is not authorized to perform: sts:AssumeRole on resource: ${roleArn}`);
+    const assumed = await this.iam.assumeRole(accessKeyOf(req), roleArn, { externalId, sessionName: sessionName ?? '' });
+    if (!assumed.allowed) {
+      this.calls.push({ roleArn, externalId, sessionName, outcome: 'AccessDenied', denied: assumed.message });
+      return this.error(res, 403, 'AccessDenied', assumed.message);
     }
-    this.issued += 1;
-    const credentials: StandInCredentials = {
-      accessKeyId: `ASIASTANDIN${String(this.issued).padStart(9, '0')}`,
-      secretAccessKey: `assumed-secret-${randomUUID()}`,
-      sessionToken: `assumed-token-${randomUUID()}`,
-    };
-    this.onIssue(credentials, roleArn);
+    const credentials = assumed.credentials;
     this.calls.push({ roleArn, externalId, sessionName, outcome: 'issued', accessKeyId: credentials.accessKeyId });
     const account = roleArn.split(':')[4];
     const roleName = roleArn.split('/').pop();
@@ -128,16 +142,16 @@ export class StsStandIn {
 </AssumeRoleResponse>`);
   }
 
-  /** The test identity: an IAM user of `options.account` (default 123456789012). */
+  /** The signer's identity: the test identity's user, or the session of an assumed role. */
   private callerIdentity(req: http.IncomingMessage, res: http.ServerResponse): void {
-    const account = this.options.account ?? '123456789012';
+    const principal = this.iam.principalOf(accessKeyOf(req))!;
     this.identityCalls.push({ accessKeyId: accessKeyOf(req) });
     res.writeHead(200, { 'content-type': 'text/xml', 'x-amzn-requestid': randomUUID() });
     res.end(`<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
   <GetCallerIdentityResult>
-    <Arn>arn:aws:iam::${account}:user/stand-in</Arn>
+    <Arn>${principal.arn}</Arn>
     <UserId>AIDASTANDIN000000001</UserId>
-    <Account>${account}</Account>
+    <Account>${principal.account}</Account>
   </GetCallerIdentityResult>
   <ResponseMetadata><RequestId>${randomUUID()}</RequestId></ResponseMetadata>
 </GetCallerIdentityResponse>`);
