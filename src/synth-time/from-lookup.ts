@@ -135,7 +135,7 @@ function reportProviderError(scope: Construct, target: Target, value: unknown): 
   }
   Annotations.of(scope).addError(
     `EventStreamLookup.fromLookup: the CDK CLI could not read ${nameOf(target)} in account ${target.account} through Cloud Control (${CC_TYPE_NAME} '${target.domainName}|${target.eventStreamName}'): ${String(providerError)}. ` +
-      'If the stream does not exist, check the domain, the stream name and the region, or create the stream; if access was denied, let the CLI\'s lookup role (or your credentials) call cloudcontrol:GetResource, profile:GetEventStream and kinesis:DescribeStreamSummary. ' +
+      'If the stream does not exist, check the domain, the stream name and the region, or create the stream; if access was denied, let the CLI\'s lookup role (or your credentials) call cloudformation:GetResource (Cloud Control\'s IAM prefix), profile:GetEventStream and kinesis:DescribeStreamSummary. ' +
       'Nothing was cached: the next synth looks the stream up again.',
   );
 }

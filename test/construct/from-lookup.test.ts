@@ -253,7 +253,7 @@ describe('when the CLI could not read the stream', () => {
       '/Consumer/Orders',
       "EventStreamLookup.fromLookup: the CDK CLI could not read event stream 'orders' in domain 'retail-profiles' (us-east-1) in account 123456789012 through Cloud Control (AWS::CustomerProfiles::EventStream 'retail-profiles|orders'): " +
         'No resource of type AWS::CustomerProfiles::EventStream with identifier: retail-profiles|orders. ' +
-        "If the stream does not exist, check the domain, the stream name and the region, or create the stream; if access was denied, let the CLI's lookup role (or your credentials) call cloudcontrol:GetResource, profile:GetEventStream and kinesis:DescribeStreamSummary. " +
+        "If the stream does not exist, check the domain, the stream name and the region, or create the stream; if access was denied, let the CLI's lookup role (or your credentials) call cloudformation:GetResource (Cloud Control's IAM prefix), profile:GetEventStream and kinesis:DescribeStreamSummary. " +
         'Nothing was cached: the next synth looks the stream up again.',
     );
   });
