@@ -11,7 +11,8 @@ import { BOTOCORE, describeWithTool } from '../fixtures/optional-tools';
 
 let standIn: CustomerProfilesStandIn;
 const client = () => new CustomerProfilesClient({ region: 'us-east-1', endpoint: standIn.endpoint, credentials: TEST_CREDENTIALS, maxAttempts: 1 });
-const list = (DomainName: string, extra: { MaxResults?: number; NextToken?: string } = {}) => client().send(new ListEventStreamsCommand({ DomainName, ...extra }));
+const list = (DomainName: string, extra: { MaxResults?: number; NextToken?: string } = {}) =>
+  client().send(new ListEventStreamsCommand({ DomainName, ...extra }));
 const kinesis = (name: string) => `arn:aws:kinesis:us-east-1:123456789012:stream/${name}`;
 
 beforeAll(async () => {
