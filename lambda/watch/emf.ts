@@ -42,12 +42,15 @@ export function emfDocuments(watch: string, readings: readonly StreamReading[], 
     }));
   }
   const count = (test: (r: StreamReading) => boolean) => readings.filter(test).length;
-  documents.push(document(timestamp, [DIMENSIONS.watch], {
+  const unread = count((r) => r.exists === undefined);
+  // Counts over only the streams read would clear an alarm for a stream that could not be read:
+  // while any stream is unread, only StreamsUnread is written, and the other alarms keep their state.
+  const counts: Record<string, number> = unread > 0 ? {} : {
     [WATCH_METRICS.notRunning]: count((r) => r.exists === true && r.state !== 'RUNNING'),
     [WATCH_METRICS.unhealthy]: count((r) => r.exists === true && r.destinationStatus !== 'HEALTHY'),
     [WATCH_METRICS.missing]: count((r) => r.exists === false),
-    [WATCH_METRICS.unread]: count((r) => r.exists === undefined),
-  }, { [DIMENSIONS.watch]: watch, Streams: readings.length }));
+  };
+  documents.push(document(timestamp, [DIMENSIONS.watch], { ...counts, [WATCH_METRICS.unread]: unread }, { [DIMENSIONS.watch]: watch, Streams: readings.length }));
   return documents;
 }
 
