@@ -25,12 +25,18 @@ function watchApp(): CloudAssembly {
   const app = new App({ outdir, context: { [EventStreamLookup.REFRESH_CONTEXT_KEY]: 'watch-test' } });
   app.node.setContext(
     `cc-api-provider:account=${w.account}:exactIdentifier=${w.domainName}|returns:propertiesToReturn.0=EventStreamArn:propertiesToReturn.1=Uri:propertiesToReturn.2=State:propertiesToReturn.3=CreatedAt:region=${w.region}:typeName=AWS$:$:CustomerProfiles$:$:EventStream`,
-    [{ EventStreamArn: `arn:aws:profile:${w.region}:${w.account}:domains/${w.domainName}/event-streams/returns`, Uri: `arn:aws:kinesis:${w.region}:${w.account}:stream/retail-returns`, State: 'STOPPED', CreatedAt: '2026-05-20T14:00:00Z', Identifier: `${w.domainName}|returns` }],
+    [{
+      EventStreamArn: `arn:aws:profile:${w.region}:${w.account}:domains/${w.domainName}/event-streams/returns`,
+      Uri: `arn:aws:kinesis:${w.region}:${w.account}:stream/retail-returns`,
+      State: 'STOPPED', CreatedAt: '2026-05-20T14:00:00Z', Identifier: `${w.domainName}|returns`,
+    }],
   );
   const stack = new Stack(app, 'Watched', { env: { account: w.account, region: w.region } });
   const orders = new EventStreamLookup(stack, 'Orders', { domainName: w.domainName, eventStreamName: 'orders' });
   const returns = EventStreamLookup.fromLookup(stack, 'Returns', { domainName: w.domainName, eventStreamName: 'returns' });
-  const partner = new EventStreamLookup(stack, 'Partner', { domainName: w.partnerDomain, eventStreamName: 'orders', roleArn: w.partnerRole, externalId: w.partnerExternalId });
+  const partner = new EventStreamLookup(stack, 'Partner', {
+    domainName: w.partnerDomain, eventStreamName: 'orders', roleArn: w.partnerRole, externalId: w.partnerExternalId,
+  });
   new EventStreamWatch(stack, 'Watch', { streams: [orders, returns, partner] });
   return app.synth();
 }
