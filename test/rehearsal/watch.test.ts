@@ -28,7 +28,9 @@ function watchApp(): CloudAssembly {
     [{
       EventStreamArn: `arn:aws:profile:${w.region}:${w.account}:domains/${w.domainName}/event-streams/returns`,
       Uri: `arn:aws:kinesis:${w.region}:${w.account}:stream/retail-returns`,
-      State: 'STOPPED', CreatedAt: '2026-05-20T14:00:00Z', Identifier: `${w.domainName}|returns`,
+      State: 'STOPPED',
+      CreatedAt: '2026-05-20T14:00:00Z',
+      Identifier: `${w.domainName}|returns`,
     }],
   );
   const stack = new Stack(app, 'Watched', { env: { account: w.account, region: w.region } });
