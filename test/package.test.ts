@@ -39,12 +39,12 @@ describe('npm package', () => {
 
   test('holds the compiled library, its typings and the bundled handler', () => {
     expect(files).toEqual(
-      expect.arrayContaining(['lib/index.js', 'lib/index.d.ts', 'assets/lambda/index/index.js', '.jsii']),
+      expect.arrayContaining(['lib/index.js', 'lib/index.d.ts', 'assets/lambda/index/index.js', 'assets/lambda/watch/index/index.js', '.jsii']),
     );
   });
 
-  test('the handler asset is the bundle alone', () => {
-    expect(files.filter((f) => f.startsWith('assets/'))).toEqual(['assets/lambda/index/index.js']);
+  test('the assets are the two bundles alone: the lookup handler and the watch\'s check', () => {
+    expect(files.filter((f) => f.startsWith('assets/'))).toEqual(['assets/lambda/index/index.js', 'assets/lambda/watch/index/index.js']);
   });
 
   test('holds no sources, tests or tooling', () => {

@@ -50,7 +50,8 @@ export function emfDocuments(watch: string, readings: readonly StreamReading[], 
     [WATCH_METRICS.unhealthy]: count((r) => r.exists === true && r.destinationStatus !== 'HEALTHY'),
     [WATCH_METRICS.missing]: count((r) => r.exists === false),
   };
-  documents.push(document(timestamp, [DIMENSIONS.watch], { ...counts, [WATCH_METRICS.unread]: unread }, { [DIMENSIONS.watch]: watch, Streams: readings.length }));
+  const members = { [DIMENSIONS.watch]: watch, Streams: readings.length };
+  documents.push(document(timestamp, [DIMENSIONS.watch], { ...counts, [WATCH_METRICS.unread]: unread }, members));
   return documents;
 }
 

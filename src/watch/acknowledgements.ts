@@ -27,6 +27,18 @@ export const WATCH_RULES = {
     reason:
       'The watch role\'s permissions are one inline policy on purpose: they belong to this role alone (ListEventStreams and GetEventStream on exactly the watched domains and streams, AssumeRole on exactly their roles) and are deleted with it; a customer-managed policy would be a second resource that other roles could attach.',
   },
+  eventBusDeadLetterQueue: {
+    rule: 'EventBusDLQ',
+    packs: [serverless],
+    reason:
+      'A scheduled event that EventBridge cannot deliver is a check that did not run, which the watch\'s check alarm reports (the function\'s Errors, missing data breaching); a copy kept in a dead-letter queue could only replay a stale check.',
+  },
+  asyncFailureDestination: {
+    rule: 'LambdaAsyncFailureDestination',
+    packs: [serverless],
+    reason:
+      'A failed check is reported by the watch\'s check alarm (the function\'s Errors) and explained in the function\'s log, and the next check runs on schedule; a failure destination would only duplicate the alarm.',
+  },
   insideVpc: {
     rule: 'LambdaInsideVPC',
     packs: COMPLIANCE_RULES.insideVpc.packs,
@@ -50,6 +62,10 @@ export const WATCH_RULES = {
 /** The watch's resources, and what the provider's configuration set. */
 export interface WatchParts {
   readonly fn: IConstruct;
+  /** The function's asynchronous invocation settings (no retries). */
+  readonly invokeConfig: IConstruct;
+  /** The schedule. */
+  readonly rule: IConstruct;
   readonly policy: IConstruct;
   readonly role: IConstruct;
   readonly ownLogGroup?: IConstruct;
@@ -63,6 +79,8 @@ export function acknowledgeWatchCompliance(parts: WatchParts): void {
     [parts.fn, WATCH_RULES.deadLetterQueue],
     [parts.fn, WATCH_RULES.concurrency],
     [parts.policy, WATCH_RULES.inlinePolicy],
+    [parts.rule, WATCH_RULES.eventBusDeadLetterQueue],
+    [parts.invokeConfig, WATCH_RULES.asyncFailureDestination],
   ];
   if (parts.tracingPolicy) {
     unfixed.push([parts.tracingPolicy, WATCH_RULES.inlinePolicy]);

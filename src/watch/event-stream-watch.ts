@@ -98,7 +98,7 @@ export class EventStreamWatch extends Construct {
     const config = EventStreamLookupProvider.of(this)._configurationFor(`the watch '${this.node.path}'`);
     const { fn, role, policy, logGroup, tracingPolicy } = this.buildFunction(config, plan);
     this.function = fn;
-    new events.Rule(this, 'Schedule', {
+    const rule = new events.Rule(this, 'Schedule', {
       description: `EventStreamWatch ${this.watchName}: reads the watched event streams every ${this.interval.toMinutes()} minutes`,
       schedule: events.Schedule.rate(this.interval),
       targets: [new targets.LambdaFunction(fn, { event: events.RuleTargetInput.fromObject(input) })],
@@ -137,6 +137,8 @@ export class EventStreamWatch extends Construct {
       validate: () => {
         acknowledgeWatchCompliance({
           fn: fn.node.defaultChild!,
+          invokeConfig: fn.node.findChild('EventInvokeConfig').node.defaultChild!,
+          rule: rule.node.defaultChild!,
           policy,
           role: role.node.defaultChild!,
           ownLogGroup: config.logGroup ? undefined : logGroup.node.defaultChild,
