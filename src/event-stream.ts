@@ -16,7 +16,8 @@ export enum EventStreamState {
  * Implemented by `EventStreamLookup` (deploy time: the values are CloudFormation attributes, read
  * when the stack deploys) and by the result of `EventStreamLookup.fromLookup` (synth time: the values
  * are plain strings, read by the CDK CLI and cached in `cdk.context.json`). A construct of yours that
- * takes an `IEventStream` works with either.
+ * takes an `IEventStream` works with either; `EventStreamWatch` watches either after deployment,
+ * reading it where and as the lookup read it (`region`, `roleArn`, `externalId`).
  */
 export interface IEventStream {
   /** ARN of the event stream. */
@@ -29,4 +30,22 @@ export interface IEventStream {
   readonly createdAt: string;
   /** The destination Kinesis data stream, imported from `destinationUri`, for grants and event sources. */
   readonly destinationStream: kinesis.IStream;
+  /** Name of the Customer Profiles domain that holds the stream, as the lookup was given it. */
+  readonly domainName: string;
+  /** Name of the event stream, as the lookup was given it. */
+  readonly eventStreamName: string;
+  /** Region the stream lives in: the lookup's `region`, else its stack's. */
+  readonly region: string;
+  /**
+   * Role assumed to read the stream (a stream in another account), if any.
+   *
+   * @default - the stream is read with the reader's own credentials, in the stack's account
+   */
+  readonly roleArn?: string;
+  /**
+   * External ID passed when assuming `roleArn`, if any.
+   *
+   * @default - no external ID
+   */
+  readonly externalId?: string;
 }

@@ -39,16 +39,17 @@ describe('npm package', () => {
 
   test('holds the compiled library, its typings and the bundled handler', () => {
     expect(files).toEqual(
-      expect.arrayContaining(['lib/index.js', 'lib/index.d.ts', 'assets/lambda/index/index.js', '.jsii']),
+      expect.arrayContaining(['lib/index.js', 'lib/index.d.ts', 'assets/lambda/index/index.js', 'assets/lambda/watch/index/index.js', '.jsii']),
     );
   });
 
-  test('the handler asset is the bundle alone: its entry and the files it loads on demand', () => {
+  test('the assets are the two bundles alone: the lookup handler (its entry and the files it loads on demand) and the watch\'s check', () => {
     expect(files.filter((f) => f.startsWith('assets/'))).toEqual([
       'assets/lambda/index/cloudformation.js',
       'assets/lambda/index/credential-chain.js',
       'assets/lambda/index/index.js',
       'assets/lambda/index/sts.js',
+      'assets/lambda/watch/index/index.js',
     ]);
   });
 

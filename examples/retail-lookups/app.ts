@@ -1,14 +1,17 @@
 import { App, CfnOutput, Duration, Stack } from 'aws-cdk-lib';
+import * as cw_actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
-import { EventStreamLookup, EventStreamState } from 'cdk-event-stream-lookup';
+import { EventStreamLookup, EventStreamState, EventStreamWatch } from 'cdk-event-stream-lookup';
 
 /**
  * Three stacks that depend on event streams of a Customer Profiles domain they do not own:
  *
  * - `ProfilesLookups` looks up four streams: one gated on RUNNING and a healthy destination at
  *   every deployment, one plain, one that may be missing, and one in a partner account through an
- *   assumed role;
+ *   assumed role; and watches the gated stream and the partner's after deployment (an
+ *   `EventStreamWatch`: a check every 5 minutes, alarms to an SNS topic);
  * - `OrdersConsumer` grants a role read access to the first stream's destination and stores its ARN,
  *   reading both from `ProfilesLookups` (with the feature flags of `cdk.json`, as a current
  *   `cdk init` app has them, these are weak references: `Fn::GetStackOutput`);
@@ -36,13 +39,16 @@ new EventStreamLookup(lookups, 'Archive', {
   failIfMissing: false,
   waitTimeout: Duration.seconds(5),
 });
-new EventStreamLookup(lookups, 'Partner', {
+const partner = new EventStreamLookup(lookups, 'Partner', {
   domainName: 'partner-profiles',
   eventStreamName: 'orders',
   roleArn: 'arn:aws:iam::210987654321:role/ProfilesReader',
   externalId: 'profiles-lookups',
 });
 new CfnOutput(lookups, 'ReturnsState', { value: returns.state });
+// After deployment: the gated stream and the partner's are read every 5 minutes; any alarm goes to the topic.
+const watch = new EventStreamWatch(lookups, 'Watch', { streams: [orders, partner] });
+watch.addAlarmAction(new cw_actions.SnsAction(new sns.Topic(lookups, 'StreamAlarms')));
 
 const consumer = new Stack(app, 'OrdersConsumer', { env });
 const reader = new iam.Role(consumer, 'Reader', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });

@@ -89,6 +89,16 @@ export class EventStreamLookup extends Construct implements IEventStream {
   public readonly unhealthySince: string;
   /** `'true'` if the stream exists, `'false'` if it does not (only when `failIfMissing` is `false`). */
   public readonly exists: string;
+  /** Name of the Customer Profiles domain that holds the stream (the prop). */
+  public readonly domainName: string;
+  /** Name of the event stream (the prop). */
+  public readonly eventStreamName: string;
+  /** Region the stream lives in: the `region` prop, else the stack's. */
+  public readonly region: string;
+  /** Role assumed to read the stream, if any (the prop). */
+  public readonly roleArn?: string;
+  /** External ID passed when assuming `roleArn`, if any (the prop). */
+  public readonly externalId?: string;
   private readonly resource: CustomResource;
   private readonly mayBeMissing: boolean;
   /** Where the domain, and so its destination, lives: the lookup's region, and the roleArn's account or the stack's. */
@@ -109,8 +119,13 @@ export class EventStreamLookup extends Construct implements IEventStream {
     const waitSeconds = validateWaitTimeout(props.waitTimeout);
 
     const stack = Stack.of(this);
+    this.domainName = props.domainName;
+    this.eventStreamName = props.eventStreamName;
+    this.region = props.region ?? stack.region;
+    this.roleArn = props.roleArn;
+    this.externalId = props.externalId;
     this.home = {
-      region: props.region ?? stack.region,
+      region: this.region,
       account: props.roleArn !== undefined ? Arn.split(props.roleArn, ArnFormat.SLASH_RESOURCE_NAME).account! : stack.account,
     };
     register(this, {

@@ -3,6 +3,7 @@ import * as path from 'path';
 import { Annotations, Duration, Lazy, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct, IDependable } from 'constructs';
@@ -27,7 +28,7 @@ const DEFAULT_MEMORY_MB = 256;
  * Node.js 24, by name: `lambda.Runtime.NODEJS_24_X` is missing from older aws-cdk-lib releases of
  * the peer range.
  */
-const NODEJS_24 = new lambda.Runtime('nodejs24.x', lambda.RuntimeFamily.NODEJS, { supportsInlineCode: true });
+export const NODEJS_24 = new lambda.Runtime('nodejs24.x', lambda.RuntimeFamily.NODEJS, { supportsInlineCode: true });
 
 /** What the provider holds once built, from its final configuration. */
 interface Built {
@@ -72,6 +73,8 @@ export class EventStreamLookupProvider extends Construct {
   }
 
   private built?: Built;
+  /** The first construct that followed the default configuration without building the provider (a watch). */
+  private defaultsFollowedBy?: string;
 
   private constructor(scope: Stack, id: string) {
     super(scope, id);
@@ -136,9 +139,29 @@ export class EventStreamLookupProvider extends Construct {
           'Call EventStreamLookupProvider.of(stack).configure(...) before that, ahead of the stack\'s first EventStreamLookup.',
       );
     }
+    if (this.defaultsFollowedBy !== undefined) {
+      throw new Error(
+        `EventStreamLookupProvider: configure(${description}) comes too late for stack '${stack}': ${this.defaultsFollowedBy} already follows the default configuration. ` +
+          'Call EventStreamLookupProvider.of(stack).configure(...) before that, ahead of the stack\'s first EventStreamLookup or EventStreamWatch.',
+      );
+    }
     validateProviderProps(props);
     this.build(props, description, 'configure()');
     return this;
+  }
+
+  /**
+   * The configuration other functions of the stack follow (VPC, logs, tracing): the one given to
+   * `configure()`, or the defaults, after which `configure()` is refused as too late.
+   *
+   * @internal
+   */
+  public _configurationFor(follower: string): EventStreamLookupProviderProps {
+    if (this.built) {
+      return this.built.props;
+    }
+    this.defaultsFollowedBy ??= follower;
+    return {};
   }
 
   private ensureBuilt(): Built {
@@ -229,18 +252,7 @@ export class EventStreamLookupProvider extends Construct {
       encryptionKey: props.logEncryptionKey,
     });
     if (props.logEncryptionKey) {
-      // CloudWatch Logs uses the key for this account's log groups in this region (the log group's
-      // own ARN would make a cycle: the log group depends on the key, through its KmsKeyId, and the
-      // key policy is part of the key, so it is in place before the log group).
-      const stack = Stack.of(this);
-      props.logEncryptionKey.addToResourcePolicy(new iam.PolicyStatement({
-        principals: [new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`)],
-        actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
-        resources: ['*'],
-        conditions: {
-          ArnLike: { 'kms:EncryptionContext:aws:logs:arn': `arn:${stack.partition}:logs:${stack.region}:${stack.account}:log-group:*` },
-        },
-      }));
+      allowLogsToUseKey(this, props.logEncryptionKey);
     }
     return logGroup;
   }
@@ -304,4 +316,22 @@ class ProviderRole extends iam.Role {
     this.statements.push(statement);
     return { statementAdded: true, policyDependable: this.policy };
   }
+}
+
+/**
+ * Lets CloudWatch Logs use a key of the app for this account's log groups in this region (the log
+ * group's own ARN would make a cycle: the log group depends on the key, through its KmsKeyId, and
+ * the key policy is part of the key, so it is in place before the log group). Added by every
+ * function of the stack whose log group uses the key; identical statements render once.
+ */
+export function allowLogsToUseKey(scope: Construct, key: kms.IKey): void {
+  const stack = Stack.of(scope);
+  key.addToResourcePolicy(new iam.PolicyStatement({
+    principals: [new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`)],
+    actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
+    resources: ['*'],
+    conditions: {
+      ArnLike: { 'kms:EncryptionContext:aws:logs:arn': `arn:${stack.partition}:logs:${stack.region}:${stack.account}:log-group:*` },
+    },
+  }));
 }

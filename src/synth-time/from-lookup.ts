@@ -43,9 +43,15 @@ class SynthTimeEventStream extends Construct implements IEventStream {
   public readonly state: string;
   public readonly createdAt: string;
   public readonly destinationStream: kinesis.IStream;
+  public readonly domainName: string;
+  public readonly eventStreamName: string;
+  public readonly region: string;
 
   constructor(scope: Construct, id: string, target: Target) {
     super(scope, id);
+    this.domainName = target.domainName;
+    this.eventStreamName = target.eventStreamName;
+    this.region = target.region;
     const query: GetContextValueOptions = {
       provider: cxschema.ContextProvider.CC_API_PROVIDER,
       props: {

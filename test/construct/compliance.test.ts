@@ -1,10 +1,13 @@
 import { App, Stack } from 'aws-cdk-lib';
+import * as cw_actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import { EventStreamLookupProvider, EventStreamLookupProviderProps } from '../../src';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { EventStreamLookup, EventStreamLookupProvider, EventStreamLookupProviderProps, EventStreamWatch } from '../../src';
 import { COMPLIANCE_RULES, findingIds } from '../../src/provider/acknowledgements';
+import { WATCH_RULES } from '../../src/watch/acknowledgements';
 import { acknowledgedPaths, acknowledgements, addPacks, describeWithNag, PACK_NAMES } from '../fixtures/nag';
 import { addRepresentativeLookups, testApp, testStack } from '../fixtures/stacks';
 
@@ -91,5 +94,63 @@ describeWithNag('compliance packs', () => {
     new lambda.Function(stack, 'Plain', { runtime: lambda.Runtime.NODEJS_22_X, handler: 'index.handler', code: lambda.Code.fromInline('exports.handler=1') });
     addPacks(app, ['Serverless']);
     expect(() => app.synth()).toThrow(/Serverless-LambdaDLQ[\s\S]*Consumer\/Plain/);
+  });
+
+  describe('a watch of the lookups', () => {
+    const WATCH = 'Consumer/Watch';
+    function watched(configure?: (stack: Stack) => EventStreamLookupProviderProps, withActions = true): App {
+      const app = testApp();
+      const stack = testStack(app);
+      if (configure) {
+        EventStreamLookupProvider.of(stack).configure(configure(stack));
+      }
+      const orders = addRepresentativeLookups(stack);
+      const partner = stack.node.findChild('Partner') as EventStreamLookup;
+      const europe = stack.node.findChild('Europe') as EventStreamLookup;
+      const watch = new EventStreamWatch(stack, 'Watch', { streams: [orders, partner, europe] });
+      if (withActions) {
+        watch.addAlarmAction(new cw_actions.SnsAction(sns.Topic.fromTopicArn(stack, 'Alerts', 'arn:aws:sns:us-east-1:123456789012:alerts')));
+      }
+      addPacks(app, PACK_NAMES);
+      return app;
+    }
+
+    test('default stack: the watch\'s findings are acknowledged on exactly its resources, with true reasons', () => {
+      const app = watched();
+      expect(() => app.synth()).not.toThrow();
+      const paths = acknowledgedPaths(app);
+      expect(paths[`${WATCH}/Check/Resource`]).toEqual([
+        ...findingIds(WATCH_RULES.deadLetterQueue), ...findingIds(WATCH_RULES.concurrency),
+        ...findingIds(WATCH_RULES.tracing), ...findingIds(WATCH_RULES.insideVpc),
+      ]);
+      expect(paths[`${WATCH}/Policy`]).toEqual(findingIds(WATCH_RULES.inlinePolicy));
+      expect(paths[`${WATCH}/Logs/Resource`]).toEqual(findingIds(WATCH_RULES.logGroupEncrypted));
+      expect(paths[`${WATCH}/Schedule/Resource`]).toEqual(findingIds(WATCH_RULES.eventBusDeadLetterQueue));
+      expect(paths[`${WATCH}/Check/EventInvokeConfig/Resource`]).toEqual(findingIds(WATCH_RULES.asyncFailureDestination));
+      expect(Object.keys(paths).filter((p) => p.startsWith(WATCH)).sort()).toEqual([
+        `${WATCH}/Check/EventInvokeConfig/Resource`, `${WATCH}/Check/Resource`, `${WATCH}/Logs/Resource`, `${WATCH}/Policy`, `${WATCH}/Schedule/Resource`,
+      ]);
+      const acks = acknowledgements(app);
+      expect(acks['Serverless::Serverless-LambdaDLQ']).toBeDefined();
+      for (const rule of Object.values(WATCH_RULES)) {
+        expect(rule.reason.length).toBeGreaterThan(80);
+      }
+    });
+
+    test('alarms that notify no one are reported, not acknowledged: their actions are the user\'s to add', () => {
+      expect(() => watched(undefined, false).synth()).toThrow(/CloudWatchAlarmAction[\s\S]*Consumer\/Watch\/StoppedAlarm/);
+    });
+
+    test('configured stack: what the provider\'s configuration fixes is fixed for the watch too', () => {
+      const app = watched(enterprise);
+      expect(() => app.synth()).not.toThrow();
+      const paths = acknowledgedPaths(app);
+      expect(paths[`${WATCH}/Check/Resource`]).toEqual([...findingIds(WATCH_RULES.deadLetterQueue), ...findingIds(WATCH_RULES.concurrency)]);
+      expect(paths[`${WATCH}/TracingPolicy`]).toEqual(['AwsSolutions::AwsSolutions-IAM5[Resource::*]', ...findingIds(WATCH_RULES.inlinePolicy)]);
+      expect(paths[`${WATCH}/Role/Resource`]).toEqual([
+        'AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole]',
+      ]);
+      expect(paths[`${WATCH}/Logs/Resource`]).toBeUndefined();
+    });
   });
 });

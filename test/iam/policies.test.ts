@@ -4,7 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { KinesisEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { CloudFormationStackArtifact } from 'aws-cdk-lib/cx-api';
-import { EventStreamLookup, EventStreamLookupProvider, EventStreamLookupRoleGrant } from '../../src';
+import { EventStreamLookup, EventStreamLookupProvider, EventStreamLookupRoleGrant, EventStreamWatch } from '../../src';
 import { SYNTH_TIME_ACTIONS } from '../../src/synth-time/from-lookup';
 import { applyRolePolicies } from '../../tools/iam/apply-template';
 import { bootstrapLookupRole } from '../../tools/iam/aws-policies';
@@ -102,6 +102,53 @@ describe("the deploy-time function's role, as the synthesized template defines i
     expect(await allowed(world, key, 'logs:PutLogEvents', stream)).toBe(true);
     expect(await allowed(world, key, 'logs:PutLogEvents', `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:other:log-stream:x`)).toBe(false);
     expect(await allowed(world, key, 'ssm:GetParameter', `arn:aws:ssm:${REGION}:${ACCOUNT}:parameter/lookups/extra`)).toBe(true);
+  });
+});
+
+describe("the watch's function role, as the synthesized template defines it", () => {
+  let world: IamWorld;
+  let key: string;
+  const PARTNER_ROLE = `arn:aws:iam::${OTHER_ACCOUNT}:role/ProfilesReader`;
+
+  beforeAll(() => {
+    const app = testApp();
+    const stack = new Stack(app, 'Watcher', { env: ENV });
+    const lookup = (id: string, eventStreamName: string, extra: { roleArn?: string; domainName?: string } = {}) =>
+      new EventStreamLookup(stack, id, { domainName: 'retail-profiles', eventStreamName, ...extra });
+    new EventStreamWatch(stack, 'Watch', {
+      streams: [lookup('Orders', 'orders'), lookup('Returns', 'returns'), lookup('Partner', 'orders', { domainName: 'partner-profiles', roleArn: PARTNER_ROLE })],
+    });
+    const artifact = app.synth().getStackByName('Watcher');
+    const fnId = Object.entries<any>(artifact.template.Resources).find(([id, r]) => r.Type === 'AWS::Lambda::Function' && id.startsWith('Watch'))![0];
+    world = new IamWorld(ACCOUNT);
+    const role = functionRole(artifact, fnId, scopeFor(artifact, ENV, new Map(), new Map(), new Map()));
+    world.defineRole(role);
+    key = sessionOf(world, role.arn);
+  });
+
+  test('allows ListEventStreams on the watched domain and GetEventStream on exactly its watched streams', async () => {
+    expect(await allowed(world, key, 'profile:ListEventStreams', profileArn('retail-profiles'))).toBe(true);
+    for (const stream of ['orders', 'returns']) {
+      expect(await allowed(world, key, 'profile:GetEventStream', profileArn('retail-profiles', stream))).toBe(true);
+      expect(await allowed(world, key, 'profile:GetEventStream', profileArn('retail-profiles'))).toBe(true);
+    }
+    expect(await allowed(world, key, 'profile:GetEventStream', profileArn('retail-profiles', 'audit'))).toBe(false);
+    expect(await allowed(world, key, 'profile:ListEventStreams', profileArn('other-profiles'))).toBe(false);
+    expect(await allowed(world, key, 'profile:ListEventStreams', profileArn('retail-profiles', undefined, 'eu-west-1'))).toBe(false);
+    expect(await allowed(world, key, 'profile:GetEventStream', profileArn('retail-profiles', 'orders', REGION, OTHER_ACCOUNT))).toBe(false);
+  });
+
+  test('reads the other account only through its role: AssumeRole on exactly that role', async () => {
+    // Cross-account: the role's trust policy (trusting this account) and the watch's own policy both decide.
+    const trust = trustPolicyFor(`arn:aws:iam::${ACCOUNT}:root`);
+    expect(await allowed(world, key, 'sts:AssumeRole', PARTNER_ROLE, {}, trust)).toBe(true);
+    expect(await allowed(world, key, 'sts:AssumeRole', `arn:aws:iam::${OTHER_ACCOUNT}:role/Other`, {}, trust)).toBe(false);
+    expect(await allowed(world, key, 'profile:ListEventStreams', profileArn('partner-profiles', undefined, REGION, OTHER_ACCOUNT))).toBe(false);
+  });
+
+  test('grants no write action', async () => {
+    expect(await allowed(world, key, 'profile:DeleteEventStream', profileArn('retail-profiles', 'orders'))).toBe(false);
+    expect(await allowed(world, key, 'profile:CreateEventStream', profileArn('retail-profiles', 'orders'))).toBe(false);
   });
 });
 
@@ -290,6 +337,7 @@ describe('every IAM action the library renders exists in the Service Authorizati
     const lookup = new EventStreamLookup(stack, 'Orders', { domainName: 'retail-profiles', eventStreamName: 'orders' });
     new EventStreamLookup(stack, 'Partner', { domainName: 'p', eventStreamName: 'o', roleArn: `arn:aws:iam::${OTHER_ACCOUNT}:role/R` });
     new EventStreamLookupRoleGrant(stack, 'Grant', { domainNames: ['retail-profiles'] });
+    new EventStreamWatch(stack, 'Watch', { streams: [lookup] });
     const role = new iam.Role(stack, 'Reader', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
     lookup.destinationStream.grantReadWrite(role);
     const template = JSON.stringify(app.synth().getStackByName('Consumer').template);

@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { demoSynthTime } from './synth-time';
+import { demoWatch } from './watch';
 import { RETAIL_WORLD, seedRetailWorld, stopOrders } from './world';
 import { EventStreamLookup } from '../../src';
 import { synthExample } from '../cdk-cli';
@@ -12,7 +13,8 @@ import { rehearse, StepReport } from '../rehearsal/rehearse';
  * The main job: synthesize `examples/retail-lookups` with the real CDK CLI, seed local stand-ins with
  * the retail world (./world.ts), rehearse the deployment of the example's lookups with the bundled
  * handler from cdk.out, and print what CloudFormation would have seen. Only this construct's custom
- * resources run; the example's other resources get placeholder values. Then the synth-time mode
+ * resources run; the example's other resources get placeholder values. Then the example's watch after the
+ * deployment, on a virtual clock (./watch.ts). Then the synth-time mode
  * (./synth-time.ts): examples/synth-time-lookup through the CLI against a local Cloud Control.
  */
 async function main(): Promise<void> {
@@ -50,6 +52,8 @@ async function main(): Promise<void> {
     ])));
     const responses = report.steps.map((s) => s.responses);
     console.log(`\n${report.steps.length} events in ${Date.now() - started} ms; responses per event: ${[...new Set(responses)].join(', ')}; largest body ${Math.max(...report.steps.map((s) => s.bodyBytes ?? 0))} bytes.`);
+
+    await demoWatch(assembly.getStackByName('ProfilesLookups'), env);
 
     await demoSynthTime();
   } finally {

@@ -48,6 +48,13 @@ export const AREAS: Readonly<Record<string, MutationArea>> = {
     mutate: ['src/event-stream.ts', 'src/lookup/event-stream-lookup.ts', 'src/lookup/refresh.ts', 'src/destination.ts'],
     tests: ['test/construct/{event-stream-lookup,validation,refresh,destination-stream,from-lookup,budget}.test.ts'],
   },
+  'watch': {
+    mutate: [
+      'lambda/watch/aws.ts', 'lambda/watch/check.ts', 'lambda/watch/emf.ts', 'lambda/watch/index.ts',
+      'src/watch/acknowledgements.ts', 'src/watch/event-stream-watch.ts', 'src/wire/watch.ts',
+    ],
+    tests: ['test/handler/watch.test.ts', 'test/construct/{watch,compliance}.test.ts'],
+  },
   'provider': {
     mutate: ['src/provider/provider.ts', 'src/provider/configuration.ts', 'src/provider/registrations.ts'],
     tests: ['test/construct/{provider,policy-budget,missing-bundle,budget,event-stream-lookup,refresh,compliance}.test.ts'],
@@ -66,4 +73,5 @@ export const NOT_MUTATED: Readonly<Record<string, string>> = {
   'src/lookup/props.ts': 'an interface',
   'src/provider/props.ts': 'an interface',
   'src/synth-time/options.ts': 'an interface',
+  'src/watch/props.ts': 'an interface',
 };

@@ -5,7 +5,7 @@ import { verifySigV4 } from './sigv4';
 import { IamWorld } from '../iam/world';
 
 /**
- * A local stand-in for Customer Profiles' GetEventStream, faithful to the wire: REST-JSON,
+ * A local stand-in for Customer Profiles' GetEventStream (and ListEventStreams, below), faithful to the wire: REST-JSON,
  * `GET /domains/{DomainName}/event-streams/{EventStreamName}`, epoch-second timestamps, the error
  * type in `x-amzn-errortype`, the operation's five errors with their status codes, and SigV4
  * signatures checked for the `profile` signing name. Per stream, answers can be scripted: a
@@ -81,6 +81,8 @@ export interface RateLimit {
 }
 
 const ROUTE = /^\/domains\/([^/]+)\/event-streams\/([^/]+)$/;
+/** ListEventStreams: `GET /domains/{DomainName}/event-streams?max-results=N&next-token=T` (paginated, MaxResults 1-100). */
+const LIST_ROUTE = /^\/domains\/([^/]+)\/event-streams$/;
 
 export class CustomerProfilesStandIn {
   /** Starts the stand-in on 127.0.0.1 on a free port. */
@@ -165,8 +167,17 @@ export class CustomerProfilesStandIn {
     await closeServer(this.server);
   }
 
+  /** ListEventStreams requests, by domain. */
+  public listRequestsFor(domainName: string): RecordedRequest[] {
+    return this.requests.filter((r) => r.domainName === domainName && r.eventStreamName === undefined);
+  }
+
   private async handle(req: http.IncomingMessage, body: Buffer, res: http.ServerResponse): Promise<void> {
-    const path = (req.url ?? '/').split('?')[0];
+    const [path, query = ''] = (req.url ?? '/').split('?');
+    const list = LIST_ROUTE.exec(path);
+    if (list) {
+      return this.handleList(req, body, res, path, decodeURIComponent(list[1]), new URLSearchParams(query));
+    }
     const route = ROUTE.exec(path);
     const domainName = route ? decodeURIComponent(route[1]) : undefined;
     const eventStreamName = route ? decodeURIComponent(route[2]) : undefined;
@@ -217,6 +228,104 @@ export class CustomerProfilesStandIn {
       }
     }
     return undefined;
+  }
+
+  /**
+   * IAM's message if the signer may not call ListEventStreams on this domain (the Service
+   * Authorization Reference gives the action one resource type, `domains`), else undefined.
+   */
+  private async authorizeList(accessKeyId: string, domainName: string): Promise<string | undefined> {
+    const account = this.iam.principalOf(accessKeyId)?.account ?? this.account;
+    const decision = await this.iam.authorize(accessKeyId, 'profile:ListEventStreams', `arn:aws:profile:${this.region}:${account}:domains/${domainName}`);
+    return decision.allowed ? undefined : decision.message;
+  }
+
+  /**
+   * ListEventStreams as the service model gives it: every stream of the domain as an
+   * EventStreamSummary (DomainName, EventStreamName, EventStreamArn, State, StoppedSince,
+   * DestinationSummary {Uri, Status, UnhealthySince}, Tags), in pages of MaxResults (default 100),
+   * NextToken while more remain; 404 for an unknown domain, 400 for a MaxResults out of 1-100 or a
+   * token it did not issue. Scripted answers for the domain (`scriptList`) come first; the account's
+   * rate limit applies as for GetEventStream.
+   */
+  private async handleList(
+    req: http.IncomingMessage, body: Buffer, res: http.ServerResponse, path: string, domainName: string, query: URLSearchParams,
+  ): Promise<void> {
+    const problem = await verifySigV4(req, body, { credentials: this.iam.credentials(), service: 'profile', region: this.region });
+    const accessKeyId = /Credential=([^/]+)\//.exec(String(req.headers.authorization ?? ''))?.[1];
+    const denied = !problem && req.method === 'GET' ? await this.authorizeList(accessKeyId!, domainName) : undefined;
+    const throttled = !problem && !denied && req.method === 'GET' && !this.takeToken();
+    this.requests.push({
+      method: req.method ?? '',
+      path,
+      domainName,
+      signingProblem: problem?.type,
+      ...(throttled ? { throttled } : {}),
+      ...(denied ? { denied } : {}),
+      accessKeyId,
+      userAgent: req.headers['user-agent'],
+      receivedAt: Date.now(),
+    });
+    if (problem) {
+      return this.sendError(res, problem.type, 403, problem.message);
+    }
+    if (req.method !== 'GET') {
+      return this.sendError(res, 'UnknownOperationException', 404, `No operation for ${req.method} ${path}`);
+    }
+    if (denied) {
+      return this.sendError(res, 'AccessDeniedException', ERROR_STATUS.AccessDeniedException, denied);
+    }
+    if (throttled) {
+      return this.sendError(res, 'ThrottlingException', ERROR_STATUS.ThrottlingException, 'Rate exceeded');
+    }
+    const scripted = this.scripts.get(listKey(domainName))?.shift();
+    if (scripted && scripted.kind !== 'stored') {
+      return this.answer(res, scripted, domainName, '');
+    }
+    const domain = this.domains.get(domainName);
+    if (!domain) {
+      return this.sendError(res, 'ResourceNotFoundException', 404, `Domain ${domainName} not found`);
+    }
+    const max = query.has('max-results') ? Number(query.get('max-results')) : 100;
+    if (!Number.isInteger(max) || max < 1 || max > 100) {
+      return this.sendError(res, 'BadRequestException', 400, `MaxResults ${query.get('max-results')} is not between 1 and 100`);
+    }
+    const names = [...domain.keys()].sort();
+    const token = query.get('next-token');
+    const start = token === null ? 0 : names.indexOf(Buffer.from(token, 'base64url').toString('utf8'));
+    if (start < 0) {
+      return this.sendError(res, 'BadRequestException', 400, 'Invalid NextToken');
+    }
+    const page = names.slice(start, start + max);
+    const next = names[start + max];
+    res.writeHead(200, { 'content-type': 'application/json', 'x-amzn-requestid': randomUUID() });
+    res.end(JSON.stringify(omitUndefined({
+      Items: page.map((name) => this.summaryShape(domainName, name, domain.get(name)!)),
+      NextToken: next === undefined ? undefined : Buffer.from(next, 'utf8').toString('base64url'),
+    })));
+  }
+
+  /** The next ListEventStreams requests of this domain get these answers, in order; then the stored streams. */
+  public scriptList(domainName: string, ...answers: ScriptedAnswer[]): this {
+    this.scripts.set(listKey(domainName), [...(this.scripts.get(listKey(domainName)) ?? []), ...answers]);
+    return this;
+  }
+
+  /** The EventStreamSummary shape on the wire (no CreatedAt, no Message: the model's summary has neither). */
+  private summaryShape(domainName: string, eventStreamName: string, s: StandInStream): Record<string, unknown> {
+    return omitUndefined({
+      DomainName: domainName,
+      EventStreamName: eventStreamName,
+      EventStreamArn: s.eventStreamArn ?? this.arnOf(domainName, eventStreamName),
+      State: s.state,
+      StoppedSince: epochSeconds(s.stoppedSince),
+      DestinationSummary: omitUndefined({
+        Uri: s.destination.uri,
+        Status: s.destination.status,
+        UnhealthySince: epochSeconds(s.destination.unhealthySince),
+      }),
+      Tags: s.tags,
+    });
   }
 
   /** Takes a token from the account's bucket, refilled for the time since the last call; false when empty. */
@@ -295,6 +404,10 @@ export class CustomerProfilesStandIn {
 
 function key(domainName: string, eventStreamName: string): string {
   return `${domainName}/${eventStreamName}`;
+}
+
+function listKey(domainName: string): string {
+  return `${domainName}/ (list)`;
 }
 
 function epochSeconds(date: Date | undefined): number | undefined {
