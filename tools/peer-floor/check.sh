@@ -38,13 +38,14 @@ import { EventStreamLookup, EventStreamLookupProvider } from 'cdk-event-stream-l
 export class FloorAppStack extends cdk.Stack {
   constructor(scope: Construct, id: string, props?: cdk.StackProps) {
     super(scope, id, props);
-    const orders = new EventStreamLookup(this, 'Orders', { domainName: 'retail-profiles', eventStreamName: 'orders' });
-    const reader = new iam.Role(this, 'Reader', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
-    orders.destinationStream.grantRead(reader);
+    // The provider is configured once, ahead of the stack's first lookup.
     EventStreamLookupProvider.of(this).configure({
       vpc: ec2.Vpc.fromVpcAttributes(this, 'Vpc', { vpcId: 'vpc-0123456789abcdef0', availabilityZones: ['us-east-1a'], privateSubnetIds: ['subnet-0123456789abcdef0'] }),
       tracing: lambda.Tracing.ACTIVE,
     });
+    const orders = new EventStreamLookup(this, 'Orders', { domainName: 'retail-profiles', eventStreamName: 'orders' });
+    const reader = new iam.Role(this, 'Reader', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+    orders.destinationStream.grantRead(reader);
     new cdk.CfnOutput(this, 'OrdersArn', { value: orders.eventStreamArn });
   }
 }
