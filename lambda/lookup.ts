@@ -1,9 +1,9 @@
 import type { GetEventStreamCommandOutput } from '@aws-sdk/client-customer-profiles';
 import { describeStream, missingAttributes, missingPhysicalId, streamPhysicalId, toAttributes } from './attributes';
+import { queueAheadMs } from './pacing';
 import { classifyError, Failure, retriesReason, RetryStats, subject } from './reasons';
 
 import { RollbackCheck, rollbackFallback, rollbackFoundReason } from './rollback';
-import { queueAheadMs } from './pacing';
 import { HANDLER_TIMING } from './timing';
 import { LookupAttributes } from '../src/wire/attributes';
 import { LookupSpec } from '../src/wire/properties';
@@ -65,9 +65,9 @@ export interface Pacing {
  * retry in a storm spreads over at least the queue ahead of it (`queueAheadMs`), so the storm's
  * retries arrive at the rate the limit serves, whatever the cap.
  */
-export function retryBackoffMs(retry: number, random: number, queueAheadMs = 0): number {
+export function retryBackoffMs(retry: number, random: number, queueMs = 0): number {
   const { retryBackoffBaseMs, retryBackoffMaxMs, retryBackoffMinMs } = HANDLER_TIMING;
-  const ceiling = Math.max(queueAheadMs, Math.min(retryBackoffMaxMs, retryBackoffBaseMs * 2 ** Math.min(30, retry - 1)));
+  const ceiling = Math.max(queueMs, Math.min(retryBackoffMaxMs, retryBackoffBaseMs * 2 ** Math.min(30, retry - 1)));
   return Math.max(retryBackoffMinMs, Math.floor(random * ceiling));
 }
 

@@ -34,7 +34,9 @@ export const KMS_ENCRYPT_ACTIONS = ['kms:Encrypt', 'kms:ReEncrypt*', 'kms:Genera
  * without splitting the ARN: a deploy-time Uri read in another stack arrives as `Fn::GetStackOutput`
  * or `Fn::ImportValue`, which is better not split. Without `home` (a literal ARN) the ARN says it.
  */
-export function importDestination(scope: Construct, id: string, streamArn: string, home?: { readonly region: string; readonly account: string }): kinesis.IStream {
+export function importDestination(
+  scope: Construct, id: string, streamArn: string, home?: { readonly region: string; readonly account: string },
+): kinesis.IStream {
   return kinesis.Stream.fromStreamAttributes(scope, id, { streamArn, encryptionKey: kinesisKeys(scope, `${id}Keys`, streamArn, home) });
 }
 

@@ -9,6 +9,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct, IDependable } from 'constructs';
 import { acknowledgeCompliance, acknowledgePatterns, VPC_MANAGED_POLICY } from './acknowledgements';
 import { describeProps, tracingEnabled, validateProviderProps } from './configuration';
+import { defaultsFollowedBy, recordBuiltConfiguration } from './followers';
 import { planGetEventStream, profileArns, renderPolicyDocument } from './policy';
 import { EventStreamLookupProviderProps } from './props';
 import { assumedRolesOf, longestWaitOf, ownAccountTargetsOf, registrationsOf, stormPlanOf } from './registrations';
@@ -73,8 +74,6 @@ export class EventStreamLookupProvider extends Construct {
   }
 
   private built?: Built;
-  /** The first construct that followed the default configuration without building the provider (a watch). */
-  private defaultsFollowedBy?: string;
 
   private constructor(scope: Stack, id: string) {
     super(scope, id);
@@ -139,29 +138,16 @@ export class EventStreamLookupProvider extends Construct {
           'Call EventStreamLookupProvider.of(stack).configure(...) before that, ahead of the stack\'s first EventStreamLookup.',
       );
     }
-    if (this.defaultsFollowedBy !== undefined) {
+    const follower = defaultsFollowedBy(Stack.of(this));
+    if (follower !== undefined) {
       throw new Error(
-        `EventStreamLookupProvider: configure(${description}) comes too late for stack '${stack}': ${this.defaultsFollowedBy} already follows the default configuration. ` +
+        `EventStreamLookupProvider: configure(${description}) comes too late for stack '${stack}': ${follower} already follows the default configuration. ` +
           'Call EventStreamLookupProvider.of(stack).configure(...) before that, ahead of the stack\'s first EventStreamLookup or EventStreamWatch.',
       );
     }
     validateProviderProps(props);
     this.build(props, description, 'configure()');
     return this;
-  }
-
-  /**
-   * The configuration other functions of the stack follow (VPC, logs, tracing): the one given to
-   * `configure()`, or the defaults, after which `configure()` is refused as too late.
-   *
-   * @internal
-   */
-  public _configurationFor(follower: string): EventStreamLookupProviderProps {
-    if (this.built) {
-      return this.built.props;
-    }
-    this.defaultsFollowedBy ??= follower;
-    return {};
   }
 
   private ensureBuilt(): Built {
@@ -219,6 +205,7 @@ export class EventStreamLookupProvider extends Construct {
     });
     role.policy = policy;
     this.built = { role, policy, fn, logGroup, props, configured, builtFor };
+    recordBuiltConfiguration(Stack.of(this), props);
 
     // The compacted patterns and the compliance rules the configuration leaves unfixed are
     // acknowledged once every lookup exists; so is the warning when the lookups cannot fit Lambda's maximum.

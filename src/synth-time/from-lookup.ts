@@ -65,7 +65,8 @@ class SynthTimeEventStream extends Construct implements IEventStream {
       // never leave a dummy in cdk.context.json for good.
     };
     const { key } = ContextProvider.getKey(this, query);
-    const value = reportProviderError(this, target, query, this.node.tryGetContext(key)) ? query.dummyValue : ContextProvider.getValue(this, query).value;
+    const failed = reportProviderError(this, target, query, this.node.tryGetContext(key));
+    const value = failed ? query.dummyValue : ContextProvider.getValue(this, query).value;
     const stream = parse(value, target, key);
 
     this.eventStreamArn = stream.EventStreamArn;

@@ -1,34 +1,19 @@
-import * as fs from 'fs';
-import * as path from 'path';
-import { Annotations, Duration, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, Duration, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { acknowledgeWatchCompliance } from './acknowledgements';
+import { buildCheckFunction } from './check-function';
 import { EventStreamWatchProps } from './props';
+import { describeStream, groupsOf, validateInterval, validateStreams } from './streams';
 import { IEventStream } from '../event-stream';
-import { acknowledgePatterns, VPC_MANAGED_POLICY } from '../provider/acknowledgements';
-import { tracingEnabled } from '../provider/configuration';
-import { getEventStreamBudget, profileArns } from '../provider/policy';
-import { EventStreamLookupProviderProps } from '../provider/props';
-import { allowLogsToUseKey, EventStreamLookupProvider, NODEJS_24 } from '../provider/provider';
-import { estimateLength, planResources } from '../provider/resource-plan';
+import { followConfiguration } from '../provider/followers';
+import { estimateLength } from '../provider/resource-plan';
 import { parseApiRate } from '../timeouts';
 import { API_RATE_CONTEXT_KEY } from '../wire/storm';
-import {
-  DIMENSIONS, encodeWatchPlan, MAX_INPUT_LENGTH, STREAM_METRICS, WATCH_METRICS, WATCH_NAMESPACE, WatchGroup, WatchPlan, watchTimeoutSeconds,
-} from '../wire/watch';
-
-/** Where the build (`npx projen bundle`) leaves the esbuild bundle of `lambda/watch/index.ts`. */
-const WATCH_ASSET = path.join(__dirname, '..', '..', 'assets', 'lambda', 'watch', 'index');
-
-/** Most streams one watch reads (its scheduled event carries them all, at most 8,192 characters). */
-export const MAX_WATCHED_STREAMS = 100;
+import { DIMENSIONS, encodeWatchPlan, MAX_INPUT_LENGTH, STREAM_METRICS, WATCH_METRICS, WATCH_NAMESPACE, WatchPlan } from '../wire/watch';
 
 const DEFAULT_INTERVAL = Duration.minutes(5);
 
@@ -95,8 +80,8 @@ export class EventStreamWatch extends Construct {
       throw new Error(`EventStreamWatch ${this.node.path}: the streams to read need about ${inputLength} characters in the scheduled event, above EventBridge's ${MAX_INPUT_LENGTH}: split them over several watches.`);
     }
 
-    const config = EventStreamLookupProvider.of(this)._configurationFor(`the watch '${this.node.path}'`);
-    const { fn, role, policy, logGroup, tracingPolicy } = this.buildFunction(config, plan);
+    const config = followConfiguration(stack, `the watch '${this.node.path}'`);
+    const { fn, role, policy, logGroup, tracingPolicy } = buildCheckFunction(this, this.watchName, this.interval, config, plan);
     this.function = fn;
     const rule = new events.Rule(this, 'Schedule', {
       description: `EventStreamWatch ${this.watchName}: reads the watched event streams every ${this.interval.toMinutes()} minutes`,
@@ -256,157 +241,4 @@ export class EventStreamWatch extends Construct {
     });
     return alarms;
   }
-
-  private buildFunction(config: EventStreamLookupProviderProps, plan: WatchPlan) {
-    if (!fs.existsSync(path.join(WATCH_ASSET, 'index.js'))) {
-      throw new Error(`EventStreamWatch: the bundled watch handler is missing at ${WATCH_ASSET}; run "npx projen bundle".`);
-    }
-    const stack = Stack.of(this);
-    const role = new iam.Role(this, 'Role', {
-      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description: 'Runs the EventStreamWatch check: reads the watched Customer Profiles event streams, writes its own logs.',
-    });
-    const logGroup = config.logGroup ?? this.ownLogGroup(config);
-    const vpc = this.vpcPlacement(role, config);
-    const fn = new lambda.Function(this, 'Check', {
-      description: `EventStreamWatch ${this.watchName}: reads the watched event streams and writes their metrics (EMF)`,
-      runtime: NODEJS_24,
-      architecture: lambda.Architecture.ARM_64,
-      handler: 'index.handler',
-      code: lambda.Code.fromAsset(WATCH_ASSET),
-      memorySize: 256,
-      timeout: Duration.seconds(watchTimeoutSeconds(plan.groups, plan.rate, this.interval.toSeconds())),
-      role: iam.Role.fromRoleArn(this, 'CheckRole', role.roleArn, { mutable: false }),
-      logGroup,
-      tracing: tracingEnabled(config) ? config.tracing : undefined,
-      // A failed check is reported by the check alarm and the next one comes anyway: no retries.
-      retryAttempts: 0,
-      ...vpc,
-    });
-
-    const ownAccount = plan.groups.filter((g) => g.roleArn === undefined);
-    const arns = profileArns(stack);
-    const listed = ownAccount.filter((g) => g.eventStreamNames.length > 1);
-    const listStatement = listed.length === 0 ? undefined : {
-      Effect: 'Allow',
-      Action: 'profile:ListEventStreams',
-      Resource: unique(listed.map((g) => arns.arn(g.region, `domains/${g.domainName}`))),
-    };
-    const roles = unique(plan.groups.flatMap((g) => (g.roleArn === undefined ? [] : [g.roleArn])));
-    const tracing = tracingEnabled(config);
-    const getPlan = planResources(
-      ownAccount.flatMap((g) => g.eventStreamNames.map((eventStreamName) => ({ region: g.region, domainName: g.domainName, eventStreamName }))),
-      arns,
-      getEventStreamBudget({ assumedRoles: roles, statements: listStatement ? [listStatement] : [], tracing }),
-    );
-    const statements: unknown[] = [
-      { Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: logGroup.logGroupArn },
-    ];
-    if (listStatement) {
-      statements.push(listStatement);
-    }
-    if (getPlan.arns.length > 0) {
-      statements.push({ Effect: 'Allow', Action: 'profile:GetEventStream', Resource: getPlan.arns });
-    }
-    if (roles.length > 0) {
-      statements.push({ Effect: 'Allow', Action: 'sts:AssumeRole', Resource: roles });
-    }
-    const policy = new iam.CfnPolicy(this, 'Policy', {
-      policyName: 'EventStreamWatch',
-      roles: [role.roleName],
-      policyDocument: { Version: '2012-10-17', Statement: statements },
-    });
-    // The function must not run before it may read and log.
-    fn.node.addDependency(policy);
-    const tracingPolicy = tracing ? new iam.CfnPolicy(this, 'TracingPolicy', {
-      policyName: 'EventStreamWatchTracing',
-      roles: [role.roleName],
-      policyDocument: {
-        Version: '2012-10-17',
-        Statement: [{ Effect: 'Allow', Action: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], Resource: '*' }],
-      },
-    }) : undefined;
-    this.node.addValidation({ validate: () => (acknowledgePatterns(policy, getPlan), []) });
-    return { fn, role, policy, logGroup, tracingPolicy };
-  }
-
-  private ownLogGroup(config: EventStreamLookupProviderProps): logs.LogGroup {
-    if (config.logEncryptionKey) {
-      allowLogsToUseKey(this, config.logEncryptionKey);
-    }
-    return new logs.LogGroup(this, 'Logs', {
-      retention: config.logRetention ?? logs.RetentionDays.ONE_MONTH,
-      removalPolicy: config.logRemovalPolicy,
-      encryptionKey: config.logEncryptionKey,
-    });
-  }
-
-  /** The provider's VPC placement: its subnets, and its security groups or an HTTPS-only one of the watch's own. */
-  private vpcPlacement(role: iam.Role, config: EventStreamLookupProviderProps): Partial<lambda.FunctionProps> {
-    const vpc = config.vpc;
-    if (!vpc) {
-      return {};
-    }
-    role.addManagedPolicy(iam.ManagedPolicy.fromAwsManagedPolicyName(`service-role/${VPC_MANAGED_POLICY}`));
-    let groups = config.securityGroups;
-    if (!groups || groups.length === 0) {
-      const group = new ec2.SecurityGroup(this, 'SecurityGroup', {
-        vpc,
-        description: 'EventStreamWatch check: outbound HTTPS only',
-        allowAllOutbound: false,
-      });
-      group.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'HTTPS to Customer Profiles and STS');
-      groups = [group];
-    }
-    return { vpc, vpcSubnets: config.vpcSubnets, securityGroups: groups };
-  }
-}
-
-/** The streams grouped by where and how they are read: one group per region, role, external ID and domain. */
-export function groupsOf(streams: readonly IEventStream[]): WatchGroup[] {
-  const groups = new Map<string, { region: string; roleArn?: string; externalId?: string; domainName: string; eventStreamNames: string[] }>();
-  for (const s of streams) {
-    const key = JSON.stringify([s.region, s.roleArn ?? null, s.externalId ?? null, s.domainName]);
-    let group = groups.get(key);
-    if (!group) {
-      group = { region: s.region, roleArn: s.roleArn, externalId: s.externalId, domainName: s.domainName, eventStreamNames: [] };
-      groups.set(key, group);
-    }
-    group.eventStreamNames.push(s.eventStreamName);
-  }
-  return [...groups.values()];
-}
-
-function validateStreams(streams: IEventStream[]): void {
-  if (streams.length === 0 || streams.length > MAX_WATCHED_STREAMS) {
-    throw new Error(`EventStreamWatch: streams has ${streams.length} streams, expected 1 to ${MAX_WATCHED_STREAMS} (split more over several watches).`);
-  }
-  const seen = new Map<string, IEventStream>();
-  for (const stream of streams) {
-    const key = `${stream.domainName}/${stream.eventStreamName}`;
-    const earlier = seen.get(key);
-    if (earlier) {
-      throw new Error(
-        `EventStreamWatch: ${describeStream(stream)} and ${describeStream(earlier)} have the same domain and stream name: their metrics (dimensions DomainName and EventStreamName) would be one. Watch them in two watches, in two stacks of different regions or accounts.`,
-      );
-    }
-    seen.set(key, stream);
-  }
-}
-
-function validateInterval(name: string, value: Duration, maxMinutes: number): Duration {
-  if (Token.isUnresolved(value.toSeconds()) || value.toSeconds() % 60 !== 0 || value.toMinutes() < 1 || value.toMinutes() > maxMinutes) {
-    throw new Error(`EventStreamWatch: ${name} is ${value.toHumanString()}, expected whole minutes from 1 to ${maxMinutes} (CloudWatch periods are multiples of 60 seconds).`);
-  }
-  return value;
-}
-
-function describeStream(stream: IEventStream): string {
-  const name = (value: string) => (Token.isUnresolved(value) ? '(a token)' : value);
-  const where = Construct.isConstruct(stream) ? ` ('${stream.node.path}')` : '';
-  return `event stream '${name(stream.eventStreamName)}' of domain '${name(stream.domainName)}'${where}`;
-}
-
-function unique(values: string[]): string[] {
-  return [...new Set(values)];
 }

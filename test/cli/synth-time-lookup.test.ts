@@ -80,7 +80,7 @@ describe('the lookup role exactly as cdk bootstrap makes it', () => {
     expect(output).not.toContain('AWS::CustomerProfiles::EventStream Handler returned status FAILED');
     expect(output).toContain(
       "EventStreamLookup.fromLookup: the CDK CLI could not read event stream 'orders' in domain 'retail-profiles' (us-east-1) in account 123456789012: access denied. " +
-        `arn:aws:sts::123456789012:assumed-role/cdk-hnb659fds-lookup-role-123456789012-us-east-1/`,
+        'arn:aws:sts::123456789012:assumed-role/cdk-hnb659fds-lookup-role-123456789012-us-east-1/',
     );
     expect(output).toContain('is not allowed to call profile:GetEventStream on arn:aws:profile:us-east-1:123456789012:domains/retail-profiles (no identity-based policy allows the profile:GetEventStream action).');
     expect(output).toContain("Grant it once per account and region: deploy an EventStreamLookupRoleGrant naming domain 'retail-profiles'");

@@ -1,4 +1,4 @@
-import { App, DefaultStackSynthesizer, Stack } from 'aws-cdk-lib';
+import { App, DefaultStackSynthesizer, LegacyStackSynthesizer, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { EventStreamLookupRoleGrant } from '../../src';
 import { ENV } from '../fixtures/stacks';
@@ -42,6 +42,6 @@ test('refused: no domain, an invalid domain name, an invalid region, a synthesiz
   expect(() => grantIn(stack(), { domainNames: [] })).toThrow(/domainNames is empty/);
   expect(() => grantIn(stack(), { domainNames: ['has spaces'] })).toThrow(/invalid domainNames "has spaces"/);
   expect(() => grantIn(stack(), { domainNames: ['a'], regions: ['Virginia'] })).toThrow(/invalid region "Virginia"/);
-  const legacy = new Stack(new App(), 'L', { env: ENV, synthesizer: new (require('aws-cdk-lib').LegacyStackSynthesizer)() });
+  const legacy = new Stack(new App(), 'L', { env: ENV, synthesizer: new LegacyStackSynthesizer() });
   expect(() => grantIn(legacy, { domainNames: ['a'] })).toThrow(/names no lookup role .* pass lookupRoleName/);
 });

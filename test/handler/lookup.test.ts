@@ -28,7 +28,15 @@ class VirtualClock implements Clock {
 }
 
 function pacing(overrides: Partial<Pacing> = {}): Pacing {
-  return { startDelayMs: 0, retryForMs: 30_000, throttleRetryForMs: 0, inStorm: false, plan: { lookups: 1, rate: { requestsPerSecond: 5, burst: 10 } }, random: () => 0, ...overrides };
+  return {
+    startDelayMs: 0,
+    retryForMs: 30_000,
+    throttleRetryForMs: 0,
+    inStorm: false,
+    plan: { lookups: 1, rate: { requestsPerSecond: 5, burst: 10 } },
+    random: () => 0,
+    ...overrides,
+  };
 }
 
 /** A fetch that answers (or throws) each of `answers` in turn, and the last one from then on. */

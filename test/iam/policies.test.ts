@@ -32,7 +32,9 @@ const profileArn = (domain: string, stream?: string, region = REGION, account = 
 function sessionOf(world: IamWorld, roleArn: string): string {
   return world.sessionFor(roleArn, 'test').credentials.accessKeyId;
 }
-async function allowed(world: IamWorld, key: string, action: string, resource: string, context?: Record<string, string>, resourcePolicy?: PolicyDocument) {
+async function allowed(
+  world: IamWorld, key: string, action: string, resource: string, context?: Record<string, string>, resourcePolicy?: PolicyDocument,
+) {
   return (await world.authorize(key, action, resource, { context, resourcePolicy })).allowed;
 }
 

@@ -42,12 +42,12 @@ function synth(token: string): CloudAssembly {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'esl-guard-'));
   outdirs.push(outdir);
   const app = new App({ outdir, context: { [EventStreamLookup.REFRESH_CONTEXT_KEY]: token } });
-  const env = { account: ACCOUNT, region: REGION };
-  const gated = new Stack(app, 'GuardGated', { env });
+  const where = { account: ACCOUNT, region: REGION };
+  const gated = new Stack(app, 'GuardGated', { env: where });
   new EventStreamLookup(gated, 'Orders', { domainName: DOMAIN, eventStreamName: 'gated', requiredState: EventStreamState.RUNNING, refreshOnEveryDeployment: true });
-  const partner = new Stack(app, 'GuardCrossAccount', { env });
+  const partner = new Stack(app, 'GuardCrossAccount', { env: where });
   new EventStreamLookup(partner, 'Orders', { domainName: DOMAIN, eventStreamName: 'partner', roleArn: PARTNER_ROLE, externalId: 'guard' });
-  const bounded = new Stack(app, 'GuardBoundary', { env });
+  const bounded = new Stack(app, 'GuardBoundary', { env: where });
   iam.PermissionsBoundary.of(bounded).apply(iam.ManagedPolicy.fromManagedPolicyArn(bounded, 'Boundary', BOUNDARY));
   new EventStreamLookup(bounded, 'Orders', { domainName: DOMAIN, eventStreamName: 'bounded' });
   return app.synth();

@@ -1,8 +1,8 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { seedRetailCloudControl } from './world';
 import { CloudAssembly } from 'aws-cdk-lib/cx-api';
+import { seedRetailCloudControl } from './world';
 import { CONTEXT_FILE, runCdk, scratchCopyOfExample, synthIn } from '../cdk-cli';
 import { applyRolePolicies } from '../iam/apply-template';
 import { CloudControlEnvironment } from '../stand-ins/cloud-control-environment';

@@ -69,7 +69,9 @@ export async function evaluate(request: AuthorizationRequest, policies: CallerPo
         : [],
       resourceControlPolicies: [],
       resourcePolicy: policies.resourcePolicy,
-      permissionBoundaryPolicies: policies.permissionsBoundary ? [{ name: policies.permissionsBoundary.name, policy: policies.permissionsBoundary.policy }] : undefined,
+      permissionBoundaryPolicies: policies.permissionsBoundary
+        ? [{ name: policies.permissionsBoundary.name, policy: policies.permissionsBoundary.policy }]
+        : undefined,
     },
     { simulationMode: 'Strict' },
   );
@@ -95,12 +97,12 @@ export async function evaluate(request: AuthorizationRequest, policies: CallerPo
 function denialWording(action: string, denials: RequestDenial[], hasResourcePolicy: boolean): string {
   const kind = (type: RequestDenial['policyType']) =>
     ({
-      identity: 'identity-based policy',
-      pb: 'permissions boundary',
-      scp: 'service control policy',
-      rcp: 'resource control policy',
-      resource: 'resource-based policy',
-      vpce: 'VPC endpoint policy',
+      'identity': 'identity-based policy',
+      'pb': 'permissions boundary',
+      'scp': 'service control policy',
+      'rcp': 'resource control policy',
+      'resource': 'resource-based policy',
+      'vpce': 'VPC endpoint policy',
       's3-bpa': 'S3 Block Public Access setting',
     })[type];
   const explicit = denials.find((d) => d.denialType === 'Explicit');

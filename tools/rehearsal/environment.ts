@@ -1,13 +1,13 @@
-import { CloudFormationStandIn } from '../stand-ins/cloudformation';
-import { CustomerProfilesStandIn } from '../stand-ins/customer-profiles';
-import { ResponseReceiver } from '../stand-ins/response-receiver';
-import { StandInCredentials, testIdentityVariables } from '../stand-ins/sigv4';
-import { StsStandIn } from '../stand-ins/sts';
 import type { CloudFormationStackArtifact } from 'aws-cdk-lib/cx-api';
 import { functionRole } from './function-role';
 import { scopeFor } from './stack-scope';
 import { NamedPolicy } from '../iam/evaluate';
 import { IamWorld } from '../iam/world';
+import { CloudFormationStandIn } from '../stand-ins/cloudformation';
+import { CustomerProfilesStandIn } from '../stand-ins/customer-profiles';
+import { ResponseReceiver } from '../stand-ins/response-receiver';
+import { StandInCredentials, testIdentityVariables } from '../stand-ins/sigv4';
+import { StsStandIn } from '../stand-ins/sts';
 
 /** The local world a rehearsal runs in: Customer Profiles, STS, CloudFormation and S3 stand-ins, and the account. */
 export class RehearsalEnvironment {
@@ -24,6 +24,13 @@ export class RehearsalEnvironment {
     ]);
     return new RehearsalEnvironment(profiles, sts, cloudformation, receiver, iam, account, region);
   }
+
+  /**
+   * Customer managed policies that exist in the account outside the templates (a permissions
+   * boundary an administrator created), by ARN: a role that names one gets its document.
+   */
+  public readonly managedPolicies = new Map<string, NamedPolicy>();
+  private readonly sessions = new Map<string, StandInCredentials>();
 
   private constructor(
     public readonly profiles: CustomerProfilesStandIn,
@@ -52,13 +59,6 @@ export class RehearsalEnvironment {
       NODE_EXTRA_CA_CERTS: this.receiver.caFile,
     };
   }
-
-  /**
-   * Customer managed policies that exist in the account outside the templates (a permissions
-   * boundary an administrator created), by ARN: a role that names one gets its document.
-   */
-  public readonly managedPolicies = new Map<string, NamedPolicy>();
-  private readonly sessions = new Map<string, StandInCredentials>();
 
   /**
    * The runtime variables of one function: it signs with a session of its execution role, defined in
