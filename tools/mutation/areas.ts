@@ -51,13 +51,14 @@ export const AREAS: Readonly<Record<string, MutationArea>> = {
   'watch': {
     mutate: [
       'lambda/watch/aws.ts', 'lambda/watch/check.ts', 'lambda/watch/emf.ts', 'lambda/watch/index.ts',
-      'src/watch/acknowledgements.ts', 'src/watch/event-stream-watch.ts', 'src/wire/watch.ts',
+      'src/watch/acknowledgements.ts', 'src/watch/check-function.ts', 'src/watch/event-stream-watch.ts', 'src/watch/policy.ts', 'src/watch/streams.ts',
+      'src/wire/watch.ts',
     ],
     tests: ['test/handler/watch.test.ts', 'test/construct/{watch,compliance}.test.ts'],
   },
   'provider': {
-    mutate: ['src/provider/provider.ts', 'src/provider/configuration.ts', 'src/provider/registrations.ts'],
-    tests: ['test/construct/{provider,policy-budget,missing-bundle,budget,event-stream-lookup,refresh,compliance}.test.ts'],
+    mutate: ['src/provider/provider.ts', 'src/provider/configuration.ts', 'src/provider/followers.ts', 'src/provider/registrations.ts'],
+    tests: ['test/construct/{provider,policy-budget,missing-bundle,budget,event-stream-lookup,refresh,compliance,watch}.test.ts'],
   },
 };
 
