@@ -81,8 +81,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@aws-cdk/integ-tests-alpha@2.245.0-alpha.0',
     // The real CDK CLI: the examples are synthesized through it, as users run them.
     `aws-cdk@${CDK_CLI_VERSION}`,
-    // Lets examples import 'cdk-event-stream-lookup' as users do, resolved to src/ inside this repo.
-    'tsconfig-paths@^4',
+    // Runs the examples' apps as a current `cdk init` app runs its own (`npx tsx`); it reads their
+    // tsconfig.json paths, so they import 'cdk-event-stream-lookup' as users do, resolved to src/.
+    'tsx@4.23.15',
     // IAM as AWS evaluates it, for the stand-ins and the policy tests only (tools/iam/): never shipped.
     // iam-simulate is AGPL-3.0, so it stays a test-only dev dependency (CONTRIBUTING.md says so);
     // iam-data is the Service Authorization Reference (actions, resource ARNs, condition keys; the

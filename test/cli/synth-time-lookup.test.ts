@@ -26,11 +26,13 @@ const ARN = `arn:aws:profile:us-east-1:${RETAIL_WORLD.account}:domains/retail-pr
 const URI = `arn:aws:kinesis:us-east-1:${RETAIL_WORLD.account}:stream/retail-orders`;
 
 /**
- * The CLI's environment for these synths: aws-cdk-lib's template validation off (about 8 s of CPU
- * per synth, and four synths in a row here); test/examples.test.ts synthesizes this example through
- * the CLI with it on, as users run it.
+ * The CLI's environment for these synths: aws-cdk-lib's template validation off (about 9 s of CPU
+ * per synth, and seven synths here); test/examples.test.ts synthesizes this example through the
+ * CLI with it on, as users run it.
  */
 const NO_TEMPLATE_VALIDATION = { CDK_VALIDATION: 'false' };
+/** The stand-ins' endpoints and credentials, with the validation off. */
+const standIns = () => ({ ...env.cliVariables(), ...NO_TEMPLATE_VALIDATION });
 
 let env: CloudControlEnvironment;
 const scratch: string[] = [];
@@ -58,7 +60,7 @@ describe('the lookup role exactly as cdk bootstrap makes it', () => {
     seedRetailCloudControl(env.cloudControl);
     env.log.clear();
     app = tempDir(scratchCopyOfExample('synth-time-lookup'));
-    result = await synthIn(app, outdir(), { env: env.cliVariables() });
+    result = await synthIn(app, outdir(), { env: standIns() });
   });
 
   test('Cloud Control denies the read: the role has no profile:GetEventStream', () => {
@@ -102,7 +104,7 @@ describe('after the grant stack, deployed alone first, as the README says', () =
     grantOut = outdir();
     env.log.clear();
     // `cdk deploy EventStreamLookupGrant --exclusively` synthesizes the app as this does.
-    grantSynth = await runCdk(['synth', 'EventStreamLookupGrant', '--exclusively', '--quiet', '--output', grantOut], { cwd: app, env: env.cliVariables() });
+    grantSynth = await runCdk(['synth', 'EventStreamLookupGrant', '--exclusively', '--quiet', '--output', grantOut], { cwd: app, env: standIns() });
   });
 
   test('the CLI synthesizes the grant stack alone, though the other stack\'s lookup is still denied', () => {
@@ -136,7 +138,7 @@ describe('a stream that exists', () => {
     env.log.clear();
     app = tempDir(scratchCopyOfExample('synth-time-lookup'));
     firstOut = outdir();
-    first = await synthIn(app, firstOut, { env: { ...env.cliVariables(), ...NO_TEMPLATE_VALIDATION } });
+    first = await synthIn(app, firstOut, { env: standIns() });
     requests = [...env.log.entries];
   });
 
@@ -184,7 +186,7 @@ describe('a stream that exists', () => {
   test('a second synth reads the cache: no lookup; the only call is the CLI\'s own GetCallerIdentity for the default account', async () => {
     env.log.clear();
     const out = outdir();
-    const second = await synthIn(app, out, { env: { ...env.cliVariables(), ...NO_TEMPLATE_VALIDATION } });
+    const second = await synthIn(app, out, { env: standIns() });
     expect(second.status).toBe(0);
     expect(env.log.entries.map((r) => `${r.service}:${r.operation}`)).toEqual(['sts:GetCallerIdentity']);
     expect(templateIn(out)).toEqual(templateIn(firstOut));
@@ -208,7 +210,7 @@ describe('a stream that does not exist', () => {
     env.cloudControl.deleteStream(RETAIL_WORLD.domainName, 'orders');
     env.log.clear();
     app = tempDir(scratchCopyOfExample('synth-time-lookup'));
-    result = await synthIn(app, outdir(), { env: { ...env.cliVariables(), ...NO_TEMPLATE_VALIDATION } });
+    result = await synthIn(app, outdir(), { env: standIns() });
   });
 
   test('Cloud Control answered ResourceNotFoundException to the one GetResource', () => {
