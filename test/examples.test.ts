@@ -85,7 +85,8 @@ describe('examples/synth-time-lookup', () => {
 describe('examples/retail-lookups', () => {
   let assembly: CloudAssembly;
   beforeAll(async () => {
-    assembly = await synthExample('retail-lookups', tempOutdir(), { [EventStreamLookup.REFRESH_CONTEXT_KEY]: 'example-test' }, NO_TEMPLATE_VALIDATION);
+    // The synth as users run it (above): the first deployment of the rehearsals here.
+    assembly = await synthesized('retail-lookups');
   });
 
   testOnBuildCdk('uses the feature flags of a current cdk init app: the consumer reads weak references', 'weak cross-stack references (Fn::GetStackOutput) are newer than the bottom of the peer range, where the flag is ignored and references are strong', () => {
