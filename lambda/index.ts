@@ -2,7 +2,7 @@ import type { GetEventStreamCommandOutput } from '@aws-sdk/client-customer-profi
 import { describeStackStatus, fetchEventStream } from './aws';
 import { log, redactEvent } from './log';
 import { Clock, Outcome, Pacing, Progress, RollbackProbe, runLookup } from './lookup';
-import { spreadMs } from './pacing';
+import { QueueMemory, queueMemory, rememberedQueueMs, spreadMs } from './pacing';
 import { subject } from './reasons';
 import { Envelope, InvalidRequestError, parseSpec, readEnvelope } from './request';
 import { CfnResponse, httpPut, putResponse, renderBody } from './respond';
@@ -47,11 +47,12 @@ export const external = {
 
 /**
  * The execution environment's own state. Only its first invocation spreads its first call over the
- * storm: a storm starts with as many cold environments as lookups; a warm one takes lookups one
- * after another (a concurrency limit queued them), so its calls are already paced, and a spread
- * would only hold a slot that queued lookups need.
+ * whole storm: a storm starts with as many cold environments as lookups. A warm one takes lookups
+ * one after another (a concurrency limit queued them): it spreads its first call only over the
+ * throttling its previous lookup met (`queue`, lambda/pacing.ts), so that it does not join a queue
+ * of calls the rate limit cannot serve yet.
  */
-export const container = { warm: false };
+export const container: { warm: boolean; queue?: QueueMemory } = { warm: false };
 
 /** Used when the context gives no remaining time (never in Lambda). */
 const DEFAULT_REMAINING_MS = (TIMING.checkBudgetSeconds + TIMING.functionMarginSeconds) * 1000;
@@ -140,12 +141,14 @@ async function guardedLookup(spec: LookupSpec, lambdaDeadline: number, plan: Sto
   // further than that margin, so a lookup answers within its own ServiceTimeout even in a stack
   // whose longest wait sized the Timeout.
   const throttleDeadline = Math.min(start + budgetMs + TIMING.functionMarginSeconds * 1000, lambdaDeadline) - reserve; // never before `deadline`: the reserve is below the margin
+  const remembered = coldStart ? 0 : rememberedQueueMs(plan, container.queue, start);
   const pacing: Pacing = {
-    startDelayMs: coldStart ? spreadMs(plan, external.random()) : 0,
+    startDelayMs: coldStart ? spreadMs(plan, external.random()) : Math.floor(external.random() * remembered),
     // A last call that hangs until its request timeout still ends before the guard fires.
     retryForMs: Math.max(0, deadline - start - Math.min(HANDLER_TIMING.retryHeadroomMs, (deadline - start) / 2)),
     throttleRetryForMs: Math.max(0, throttleDeadline - start - Math.min(HANDLER_TIMING.lastCallMs, (throttleDeadline - start) / 2)),
     inStorm: coldStart,
+    rememberedQueueMs: remembered,
     random: external.random,
     plan,
   };
@@ -153,6 +156,7 @@ async function guardedLookup(spec: LookupSpec, lambdaDeadline: number, plan: Sto
     lookupsInStack: plan.lookups,
     plannedRate: plan.rate,
     startDelayMs: pacing.startDelayMs,
+    rememberedQueueMs: remembered,
     retryForMs: pacing.retryForMs,
     throttleRetryForMs: pacing.throttleRetryForMs,
   });
@@ -212,6 +216,7 @@ async function guardedLookup(spec: LookupSpec, lambdaDeadline: number, plan: Sto
   } finally {
     cancelTimer();
     controller.abort(); // cancels an SDK call still in flight
+    container.queue = queueMemory(progress.throttles, progress.firstThrottleAt, time.now());
   }
 }
 

@@ -36,6 +36,8 @@ export interface Progress {
   transientErrors?: number;
   throttles?: number;
   firstTransientAt?: number;
+  /** When the first throttled call came (what a warm environment remembers: lambda/pacing.ts). */
+  firstThrottleAt?: number;
   /** The last transient error, as `Name: message`. */
   lastDetail?: string;
 }
@@ -54,6 +56,8 @@ export interface Pacing {
    * one does not (a concurrency limit already paces it).
    */
   readonly inStorm: boolean;
+  /** A warm one spreads its throttled retries over the throttling its environment's last lookup met (0: none; lambda/pacing.ts). */
+  readonly rememberedQueueMs: number;
   /** The stack's lookups and the planned rate, for the Reason. */
   readonly plan: StormPlan;
   /** A uniform random number in [0, 1). */
@@ -147,6 +151,9 @@ export async function runLookup(
         progress.throttles = (progress.throttles ?? 0) + (failure.throttled ? 1 : 0);
         progress.throttling = failure.throttled === true;
         progress.firstTransientAt ??= clock.now();
+        if (failure.throttled) {
+          progress.firstThrottleAt ??= clock.now();
+        }
         progress.lastDetail = failure.detail;
       }
       const reason = failure.reason;
@@ -176,7 +183,7 @@ export async function runLookup(
       // Throttling, 5xx or a timeout: retried, with jitter, while the budget allows another call;
       // throttling, while the Lambda's time does, spread over the storm's queue ahead when cold.
       const now = clock.now();
-      const queue = failure.throttled && pacing.inStorm ? queueAheadMs(pacing.plan, now - startedAt) : 0;
+      const queue = !failure.throttled ? 0 : pacing.inStorm ? queueAheadMs(pacing.plan, now - startedAt) : pacing.rememberedQueueMs;
       const pause = retryBackoffMs(retries, pacing.random(), queue);
       if (now + pause >= (failure.throttled ? throttleRetryUntil : retryUntil)) {
         return { status: 'FAILED', reason: retriesReason(spec, statsOf(progress, clock.now()), pacing.plan) };

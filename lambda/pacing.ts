@@ -18,3 +18,26 @@ export function spreadMs(plan: StormPlan, random: number): number {
 export function queueAheadMs(plan: StormPlan, elapsedMs: number): number {
   return Math.max(0, stormSeconds(plan) * 1000 - Math.max(0, elapsedMs));
 }
+
+/** What a warm environment remembers of its last lookup: how long throttling held it, and when it ended. */
+export interface QueueMemory {
+  readonly waitedMs: number;
+  readonly endedAt: number;
+}
+
+/**
+ * The queue a warm invocation expects ahead of it. A warm environment takes lookups one after another
+ * (a concurrency limit queued them), so while its stack's storm may still run, the throttling that
+ * held its last lookup is the best guess of the queue ahead of this one: its first call and its
+ * throttled retries spread over it instead of joining a queue the rate limit cannot serve yet.
+ * Nothing remembered, or longer ago than a whole storm: none.
+ */
+export function rememberedQueueMs(plan: StormPlan, memory: QueueMemory | undefined, now: number): number {
+  const stormMs = stormSeconds(plan) * 1000;
+  return memory === undefined || now - memory.endedAt > stormMs ? 0 : Math.min(memory.waitedMs, stormMs);
+}
+
+/** What a lookup leaves its environment: the time from its first throttled call to its end, if it was throttled. */
+export function queueMemory(throttles: number | undefined, firstThrottledAt: number | undefined, endedAt: number): QueueMemory | undefined {
+  return throttles && firstThrottledAt !== undefined ? { waitedMs: Math.max(0, endedAt - firstThrottledAt), endedAt } : undefined;
+}

@@ -1,7 +1,7 @@
 import { GetEventStreamCommand, InternalServerException, ThrottlingException } from '@aws-sdk/client-customer-profiles';
 import { container, external } from '../../lambda/index';
 import { retryBackoffMs } from '../../lambda/lookup';
-import { queueAheadMs } from '../../lambda/pacing';
+import { queueAheadMs, queueMemory, rememberedQueueMs } from '../../lambda/pacing';
 import { ROLLBACK_STATUS } from '../../lambda/rollback';
 import { HANDLER_TIMING } from '../../lambda/timing';
 import { encodeStormPlan, STORM_PLAN_ENV } from '../../src/wire/storm';
@@ -145,4 +145,59 @@ test('the time guard names the throttling it saw', async () => {
   h.profiles.on(GetEventStreamCommand).callsFake(() => (++calls === 1 ? Promise.reject(throttle()) : h.hang()));
   const response = await h.respond(createEvent(h.newUrl()), 3_000);
   expect(response.Reason).toMatch(/^gave up on event stream 'orders' .* \(2 checks, throttled 1 times\); last error: /);
+});
+
+describe('a warm environment remembers the throttling its last lookup met', () => {
+  const plan400 = { lookups: 400, rate: { requestsPerSecond: 5, burst: 10 } };
+
+  test('the queue it expects: what throttling held the last lookup, within a storm, never beyond one', () => {
+    expect(rememberedQueueMs(plan400, undefined, 1_000)).toBe(0);
+    expect(rememberedQueueMs(plan400, { waitedMs: 2_000, endedAt: 1_000 }, 1_000)).toBe(2_000);
+    expect(rememberedQueueMs(plan400, { waitedMs: 2_000, endedAt: 1_000 }, 79_000)).toBe(2_000); // 78 s later: the storm may still run
+    expect(rememberedQueueMs(plan400, { waitedMs: 2_000, endedAt: 1_000 }, 79_001)).toBe(0); // longer ago than a whole storm
+    expect(rememberedQueueMs(plan400, { waitedMs: 500_000, endedAt: 1_000 }, 1_000)).toBe(78_000);
+    // A stack within the burst has no storm of its own to remember.
+    expect(rememberedQueueMs({ lookups: 10, rate: plan400.rate }, { waitedMs: 2_000, endedAt: 1_000 }, 1_000)).toBe(0);
+  });
+
+  test('what a lookup leaves: the time from its first throttled call to its end, only when throttled', () => {
+    expect(queueMemory(undefined, undefined, 5_000)).toBeUndefined();
+    expect(queueMemory(0, undefined, 5_000)).toBeUndefined();
+    expect(queueMemory(3, 4_000, 5_000)).toEqual({ waitedMs: 1_000, endedAt: 5_000 });
+  });
+
+  test('the next lookup spreads its first call and its throttled retries over that queue; one that was not throttled clears it', async () => {
+    container.warm = true;
+    // Throttled three times: 125 + 250 + 500 ms from its first throttled call to its answer.
+    h.profiles.on(GetEventStreamCommand).rejectsOnce(throttle()).rejectsOnce(throttle()).rejectsOnce(throttle()).resolves(runningStream());
+    await h.respond(createEvent(h.newUrl()), TIMEOUT_400_MS);
+    expect(h.sleeps).toEqual([125, 250, 500]);
+    expect(container.queue).toMatchObject({ waitedMs: 875 });
+
+    // Half of 875 ms before its first call, and half of the longer of 875 ms and the backoff's ceiling after a throttle.
+    h.sleeps = [];
+    h.profiles.reset();
+    h.profiles.on(GetEventStreamCommand).rejectsOnce(throttle()).resolves(runningStream());
+    await h.respond(createEvent(h.newUrl()), TIMEOUT_400_MS);
+    expect(h.sleeps).toEqual([437, 437]);
+    expect(container.queue).toMatchObject({ waitedMs: 437 });
+
+    // Not throttled: the next one starts at once.
+    h.sleeps = [];
+    h.profiles.reset();
+    h.profiles.on(GetEventStreamCommand).resolves(runningStream());
+    await h.respond(createEvent(h.newUrl()), TIMEOUT_400_MS);
+    expect(h.sleeps).toEqual([218]);
+    expect(container.queue).toBeUndefined();
+    h.sleeps = [];
+    await h.respond(createEvent(h.newUrl()), TIMEOUT_400_MS);
+    expect(h.sleeps).toEqual([]);
+  });
+
+  test('a cold invocation ignores it: the storm spread alone', async () => {
+    container.queue = { waitedMs: 10_000, endedAt: 0 };
+    h.profiles.on(GetEventStreamCommand).resolves(runningStream());
+    await h.respond(createEvent(h.newUrl()), TIMEOUT_400_MS);
+    expect(h.sleeps).toEqual([39_000]);
+  });
 });
