@@ -41,7 +41,9 @@ test('100 lookups at 10/s, burst 10, all at once, each in its own environment: e
   const result = await rehearseStorm({ lookups: 100, rate: { requestsPerSecond: 10, burst: 10 } });
   expectEveryLookupAnswered(result);
   expect(result.peakConcurrency).toBe(100);
-  expect(result.throttled).toBeGreaterThan(0); // a storm indeed
+  // Ten times the burst at once: the spread paces them, with some throttling or (a run may be lucky)
+  // none, at most 2.5 calls each.
+  expect(result.apiCalls / result.lookups).toBeLessThanOrEqual(2.5);
 });
 
 test('reserved concurrency (issue 13): 100 lookups queue for 2 executions and still answer within their ServiceTimeout', async () => {
