@@ -216,7 +216,7 @@ async function guardedLookup(spec: LookupSpec, lambdaDeadline: number, plan: Sto
   } finally {
     cancelTimer();
     controller.abort(); // cancels an SDK call still in flight
-    container.queue = queueMemory(progress.throttles, progress.firstThrottleAt, time.now());
+    container.queue = queueMemory(progress.firstThrottleAt, time.now());
   }
 }
 

@@ -38,6 +38,6 @@ export function rememberedQueueMs(plan: StormPlan, memory: QueueMemory | undefin
 }
 
 /** What a lookup leaves its environment: the time from its first throttled call to its end, if it was throttled. */
-export function queueMemory(throttles: number | undefined, firstThrottledAt: number | undefined, endedAt: number): QueueMemory | undefined {
-  return throttles && firstThrottledAt !== undefined ? { waitedMs: Math.max(0, endedAt - firstThrottledAt), endedAt } : undefined;
+export function queueMemory(firstThrottledAt: number | undefined, endedAt: number): QueueMemory | undefined {
+  return firstThrottledAt === undefined ? undefined : { waitedMs: endedAt - firstThrottledAt, endedAt };
 }

@@ -161,9 +161,9 @@ describe('a warm environment remembers the throttling its last lookup met', () =
   });
 
   test('what a lookup leaves: the time from its first throttled call to its end, only when throttled', () => {
-    expect(queueMemory(undefined, undefined, 5_000)).toBeUndefined();
-    expect(queueMemory(0, undefined, 5_000)).toBeUndefined();
-    expect(queueMemory(3, 4_000, 5_000)).toEqual({ waitedMs: 1_000, endedAt: 5_000 });
+    expect(queueMemory(undefined, 5_000)).toBeUndefined();
+    expect(queueMemory(4_000, 5_000)).toEqual({ waitedMs: 1_000, endedAt: 5_000 });
+    expect(queueMemory(5_000, 5_000)).toEqual({ waitedMs: 0, endedAt: 5_000 });
   });
 
   test('the next lookup spreads its first call and its throttled retries over that queue; one that was not throttled clears it', async () => {
