@@ -53,7 +53,7 @@ export interface Pacing {
   /**
    * A cold invocation starts with its stack's storm: a throttled retry is spread over what is left
    * of it (the queue ahead, lambda/pacing.ts), not only over a capped exponential backoff. A warm
-   * one does not (a concurrency limit already paces it).
+   * one is not in the storm's start (a concurrency limit queued it): see `rememberedQueueMs`.
    */
   readonly inStorm: boolean;
   /** A warm one spreads its throttled retries over the throttling its environment's last lookup met (0: none; lambda/pacing.ts). */

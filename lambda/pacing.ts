@@ -1,8 +1,9 @@
 import { StormPlan, stormSeconds } from '../src/wire/storm';
 
 /**
- * How a cold invocation paces its calls within its stack's storm: its first call, spread over the
- * storm, and its throttled retries, spread over what is left of it.
+ * How an invocation paces its calls within its stack's storm. A cold one: its first call spread over
+ * the storm, its throttled retries over what is left of it. A warm one: both over the throttling its
+ * environment's last lookup met, while the storm may still run.
  */
 
 /** Delay before a cold invocation's first call: uniform over the storm, so a storm does not start in lockstep. */

@@ -74,17 +74,18 @@ function lintFindings(files: string[]): Promise<string[]> {
   });
 }
 
-/** A template cfn-lint must report (E3030: a runtime Lambda no longer accepts). */
+/** A template cfn-lint must report as an error: a Lambda runtime long retired. */
 const BROKEN = { Resources: { Bad: { Type: 'AWS::Lambda::Function', Properties: { Runtime: 'nodejs4.3' } } } };
 
 describeWithTool(CFN_LINT, 'cfn-lint on the examples and representative stacks', () => {
-  const dir = tempOutdir('esl-cfn-lint-');
+  let dir: string;
   let files: string[];
   let broken: string;
   /** Findings by file; the broken template rides along in the same run (cfn-lint takes seconds to start). */
   let findings: string[];
 
   beforeAll(async () => {
+    dir = tempOutdir('esl-cfn-lint-');
     // The CLI's synths wait on their app processes: side by side. cfn-lint is the check here;
     // aws-cdk-lib's own validation of the examples runs in test/examples.test.ts.
     const examples = (
