@@ -135,53 +135,10 @@ project.deps.addDependency('constructs@10.5.1', DependencyType.BUILD);
 // the newest release instead, and CI's second pass tests the minimum (.ci/run).
 project.compileTask.reset('jsii --silence-warnings=reserved-word --silence-warnings=metadata/missing-dev-dependency');
 
-// The handler lives in lambda/ (outside jsii's src/), bundled into assets/ before jsii compiles, so
-// the npm package carries it and `Code.fromAsset` finds it next to lib/. The cold path (a fresh
-// Lambda environment until the response PUT) pays for every byte of index.js that Node.js reads and
-// parses, so what only some lookups need is a bundle file of its own in the same directory (which
-// `Code.fromAsset` ships whole), required on first use: the STS client (cross-account lookups), the
-// CloudFormation client (an Update's rollback check), and the SDK's default credential chain
-// beyond the environment's credentials (never needed in Lambda: lambda/credentials.ts).
-const ON_DEMAND_BUNDLES = ['sts', 'cloudformation', 'credential-chain'];
-const HANDLER_BUNDLE_OPTIONS: javascript.AddBundleOptions = {
-  platform: 'node',
-  // The runtime the function runs on (nodejs24.x), not the Node.js that synthesizes the app.
-  target: 'node24',
-  format: 'cjs',
-  minify: true,
-  // Minified, but stack traces in the function's logs keep the functions' and classes' names
-  // (docs/performance.md measures what it costs).
-  keepNames: true,
-  mainFields: ['module', 'main'],
-  sourcemap: false,
-  watchTask: false,
-  // `require('./sts')` and the others stay requires, resolved next to index.js at run time.
-  externals: ON_DEMAND_BUNDLES.map((name) => `./${name}`),
-};
-project.bundler.addBundle('lambda/index.ts', {
-  ...HANDLER_BUNDLE_OPTIONS,
-  esbuildArgs: { '--alias:@aws-sdk/credential-provider-node': './lambda/credentials.ts' },
-});
-for (const name of ON_DEMAND_BUNDLES) {
-  project.bundler.addBundle(`lambda/${name}.ts`, {
-    ...HANDLER_BUNDLE_OPTIONS,
-    outfile: `../index/${name}.js`,
-    // The default chain itself is the real one; the clients loaded on demand share lambda/credentials.ts.
-    esbuildArgs: name === 'credential-chain' ? {} : { '--alias:@aws-sdk/credential-provider-node': './lambda/credentials.ts' },
-  });
-}
-
-// The watch's scheduled check (lambda/watch/), bundled the same way into assets/lambda/watch/index/.
-// It shares only src/wire/ with the construct (the same lint zone as the lookup handler).
-project.bundler.addBundle('lambda/watch/index.ts', {
-  platform: 'node',
-  target: 'node24',
-  format: 'cjs',
-  minify: true,
-  mainFields: ['module', 'main'],
-  sourcemap: false,
-  watchTask: false,
-});
+// The functions' code, bundled into assets/ before jsii compiles (projenrc/handler-bundles.ts: what
+// each bundle holds and why). esbuild's API rather than projen's bundler, whose esbuild command line
+// cannot take the plugin that drops the SDK schemas a handler never uses.
+project.bundler.bundleTask.exec('ts-node --transpile-only --project projenrc/tsconfig.json projenrc/handler-bundles.ts');
 
 // The construct and the handler are held to 95% of lines and branches, each on its own (projen's
 // typed jestConfig knows only the global threshold, so the per-path ones go in as an override).

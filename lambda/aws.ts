@@ -31,7 +31,7 @@ const PROFILES_CONFIG = { ...CLIENT_CONFIG, maxAttempts: 1 } as const;
 
 /**
  * The clients only some lookups need, each a bundle file of its own next to index.js (the bundler
- * leaves these requires to Node.js, .projenrc.ts): a cold start neither reads nor parses them. In
+ * leaves these requires to Node.js, projenrc/handler-bundles.ts): a cold start neither reads nor parses them. In
  * tests they resolve to lambda/sts.ts and lambda/cloudformation.ts.
  */
 export const onDemand = {

@@ -3,7 +3,7 @@ import type { defaultProvider as chainProvider } from '@aws-sdk/credential-provi
 
 /**
  * The credential provider the bundled SDK clients get in place of `@aws-sdk/credential-provider-node`
- * (the bundler aliases that package to this file, .projenrc.ts). Lambda gives every function its
+ * (the bundler aliases that package to this file, projenrc/handler-bundles.ts). Lambda gives every function its
  * role's credentials in the environment, which the default chain tries first; so the chain's other
  * providers (about a third of the bundle) stay in a file of their own, loaded only when the
  * environment has no credentials, or names a profile, which the default chain prefers to them.

@@ -24,6 +24,9 @@ export interface RejectedRequest {
   readonly code: string;
 }
 
+/** How long CloudFormation's presigned ResponseURL is valid (`X-Amz-Expires` in the events it sends). */
+const RESPONSE_URL_EXPIRES_SECONDS = 7200;
+
 export class ResponseReceiver {
   /** Starts a receiver on 127.0.0.1 (HTTPS by default, plain HTTP for in-process unit tests). */
   public static async start(options: { tls?: boolean } = {}): Promise<ResponseReceiver> {
@@ -35,6 +38,7 @@ export class ResponseReceiver {
   public readonly rejected: RejectedRequest[] = [];
   private readonly server: http.Server;
   private readonly issued = new Map<string, ReceivedResponse[]>();
+  private readonly expiries = new Map<string, number>();
   private readonly waiters = new Map<string, Array<(r: ReceivedResponse) => void>>();
 
   private constructor(private readonly tls: boolean) {
@@ -49,12 +53,27 @@ export class ResponseReceiver {
     return selfSignedCertificate().certFile;
   }
 
-  /** Issues a fresh presigned-looking URL; only that exact URL will be accepted. */
+  /**
+   * Issues a fresh URL shaped as CloudFormation's (a SigV4 presigned S3 URL: `X-Amz-Date` is when it
+   * was signed, valid for `X-Amz-Expires` seconds); only that exact URL will be accepted, until it expires.
+   */
   public issueUrl(): string {
     const port = portOf(this.server);
     const id = randomUUID();
-    const pathAndQuery = `/cfn-response/${encodeURIComponent(`arn:aws:cloudformation:us-east-1:123456789012:stack/S/${id}|Lookup|${id}`)}?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Expires=7200&X-Amz-Signature=${id.replace(/-/g, '')}`;
+    const signedAt = new Date();
+    const amzDate = signedAt.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, ''); // 20261207T050102Z
+    const credential = encodeURIComponent(`AKIAIOSFODNN7EXAMPLE/${amzDate.slice(0, 8)}/us-east-1/s3/aws4_request`);
+    const query = [
+      'X-Amz-Algorithm=AWS4-HMAC-SHA256',
+      `X-Amz-Date=${amzDate}`,
+      'X-Amz-SignedHeaders=host',
+      `X-Amz-Expires=${RESPONSE_URL_EXPIRES_SECONDS}`,
+      `X-Amz-Credential=${credential}`,
+      `X-Amz-Signature=${id.replace(/-/g, '')}`,
+    ].join('&');
+    const pathAndQuery = `/cfn-response/${encodeURIComponent(`arn:aws:cloudformation:us-east-1:123456789012:stack/S/${id}|Lookup|${id}`)}?${query}`;
     this.issued.set(pathAndQuery, []);
+    this.expiries.set(pathAndQuery, signedAt.getTime() + RESPONSE_URL_EXPIRES_SECONDS * 1000);
     return `${this.tls ? 'https' : 'http'}://127.0.0.1:${port}${pathAndQuery}`;
   }
 
@@ -93,6 +112,9 @@ export class ResponseReceiver {
     }
     if (!this.issued.has(url)) {
       return reject(403, 'SignatureDoesNotMatch');
+    }
+    if (Date.now() > this.expiries.get(url)!) {
+      return reject(403, 'AccessDenied'); // S3: "Request has expired"
     }
     if (req.headers['transfer-encoding'] !== undefined) {
       return reject(501, 'NotImplemented');
