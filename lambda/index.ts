@@ -6,6 +6,7 @@ import { QueueMemory, queueMemory, rememberedQueueMs, spreadMs } from './pacing'
 import { subject } from './reasons';
 import { Envelope, InvalidRequestError, parseSpec, readEnvelope } from './request';
 import { CfnResponse, httpPut, putResponse, renderBody } from './respond';
+import { connectAhead, discardConnection } from './response-connection';
 import { checkRollback, deniedGateReason, rollbackFallback } from './rollback';
 import { HANDLER_TIMING } from './timing';
 import { LookupSpec } from '../src/wire/properties';
@@ -33,6 +34,9 @@ export const external = {
   fetch: fetchEventStream,
   stackStatus: describeStackStatus,
   put: httpPut,
+  /** The response's connection, opened while a call is in flight (lambda/response-connection.ts). */
+  connectAhead,
+  discardConnection,
   clock: {
     now: () => Date.now(),
     sleep: (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)),
@@ -70,7 +74,7 @@ export async function handler(event: unknown, context?: LambdaContext): Promise<
   }
   let outcome: Outcome;
   try {
-    outcome = await decide(envelope, lambdaDeadline, coldStart);
+    outcome = await decide(envelope, envelope.responseUrl, lambdaDeadline, coldStart);
   } catch (error) {
     const reason = error instanceof InvalidRequestError ? error.message : `unexpected error in the lookup handler: ${String(error)}`;
     outcome = { status: 'FAILED', reason };
@@ -81,9 +85,10 @@ export async function handler(event: unknown, context?: LambdaContext): Promise<
   const { put, clock } = external;
   const transport = { put, now: clock.now, sleep: clock.sleep };
   await putResponse(envelope.responseUrl, renderBody(response), lambdaDeadline - HANDLER_TIMING.putFreezeMarginMs, log, transport);
+  external.discardConnection(); // one the PUT did not take (it answered on its own connection)
 }
 
-async function decide(envelope: Envelope, lambdaDeadline: number, coldStart: boolean): Promise<Outcome> {
+async function decide(envelope: Envelope, responseUrl: string, lambdaDeadline: number, coldStart: boolean): Promise<Outcome> {
   const plan = decodeStormPlan(process.env[STORM_PLAN_ENV]);
   switch (envelope.requestType) {
     case 'Delete':
@@ -92,11 +97,11 @@ async function decide(envelope: Envelope, lambdaDeadline: number, coldStart: boo
     case 'Create': {
       const spec = parseSpec(envelope.resourceProperties, process.env.AWS_REGION);
       const denied = await gatePrecondition(spec, envelope.stackId);
-      return denied ? { status: 'FAILED', reason: denied } : guardedLookup(spec, lambdaDeadline, plan, coldStart);
+      return denied ? { status: 'FAILED', reason: denied } : guardedLookup(spec, responseUrl, lambdaDeadline, plan, coldStart);
     }
     case 'Update':
       // A rollback is an Update with the previous properties: it may ask whether it is one.
-      return guardedLookup(parseSpec(envelope.resourceProperties, process.env.AWS_REGION), lambdaDeadline, plan, coldStart, envelope);
+      return guardedLookup(parseSpec(envelope.resourceProperties, process.env.AWS_REGION), responseUrl, lambdaDeadline, plan, coldStart, envelope);
     default:
       return {
         status: 'FAILED',
@@ -128,7 +133,14 @@ async function gatePrecondition(spec: LookupSpec, stackId: string): Promise<stri
  * Runs the lookup, but answers before its budget or the Lambda's remaining time runs out: FAILED,
  * or for a rollback (or an Update that could not tell) SUCCESS with what it has.
  */
-async function guardedLookup(spec: LookupSpec, lambdaDeadline: number, plan: StormPlan, coldStart: boolean, update?: Envelope): Promise<Outcome> {
+async function guardedLookup(
+  spec: LookupSpec,
+  responseUrl: string,
+  lambdaDeadline: number,
+  plan: StormPlan,
+  coldStart: boolean,
+  update?: Envelope,
+): Promise<Outcome> {
   const { clock: time } = external;
   const start = time.now();
   const { guardReserveMaxMs, guardReserveMinMs, guardReserveShare } = HANDLER_TIMING;
@@ -210,7 +222,15 @@ async function guardedLookup(spec: LookupSpec, lambdaDeadline: number, plan: Sto
     now: time.now,
     sleep: (ms) => (halted() ? never() : time.sleep(ms)),
   };
-  const fetch = (s: LookupSpec) => (halted() ? never<GetEventStreamCommandOutput>() : external.fetch(s, controller.signal));
+  // Each call opens the response's connection too, unless a recent one is open: the PUT that
+  // follows the last call finds it ready.
+  const fetch = (s: LookupSpec) => {
+    if (halted()) {
+      return never<GetEventStreamCommandOutput>();
+    }
+    external.connectAhead(responseUrl);
+    return external.fetch(s, controller.signal);
+  };
   try {
     return await Promise.race([runLookup(spec, fetch, clock, progress, rollback, pacing), timeout]);
   } finally {

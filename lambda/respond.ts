@@ -1,5 +1,7 @@
 import * as http from 'http';
 import * as https from 'https';
+import type * as net from 'net';
+import { defaultPort, takeConnection } from './response-connection';
 import { HANDLER_TIMING } from './timing';
 
 /**
@@ -119,8 +121,11 @@ function isHttpUrl(url: string): boolean {
   return URL.canParse(url) && ['https:', 'http:'].includes(new URL(url).protocol);
 }
 
-/** One PUT of the body over HTTP(S); resolves with the status, rejects on a network error or timeout. */
-export function httpPut(url: string, body: string, timeoutMs: number): Promise<number> {
+/**
+ * One PUT of the body over HTTP(S), on the connection opened ahead when there is one
+ * (lambda/response-connection.ts); resolves with the status, rejects on a network error or timeout.
+ */
+export function httpPut(url: string, body: string, timeoutMs: number, ahead: net.Socket | undefined = takeConnection(url)): Promise<number> {
   return new Promise((resolve, reject) => {
     const target = new URL(url);
     const transport = target.protocol === 'http:' ? http : https;
@@ -129,6 +134,10 @@ export function httpPut(url: string, body: string, timeoutMs: number): Promise<n
         protocol: target.protocol,
         hostname: target.hostname,
         port: target.port || undefined,
+        // Without an agent the default port is not known, and the Host header (which the presigned
+        // signature covers) would carry one that the URL leaves out.
+        defaultPort: defaultPort(target.protocol),
+        ...(ahead ? { createConnection: () => ahead } : {}),
         // Path and query as given (URL keeps their percent-encoding): the presigned signature covers them.
         path: `${target.pathname}${target.search}`,
         method: 'PUT',

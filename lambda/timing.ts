@@ -20,6 +20,11 @@ export const HANDLER_TIMING = {
   putMaxAttempts: 6,
   /** A retry is only started if this much time is left after its backoff. */
   putRetryHeadroomMs: 1_000,
+  /**
+   * The PUT uses the connection opened ahead of it (lambda/response-connection.ts) only this long
+   * after it was opened: a server closes idle connections, and a fresh one costs only the head start.
+   */
+  responseConnectionMaxAgeMs: 4_000,
   /** SDK socket timeouts for Customer Profiles and STS calls. */
   sdkConnectionTimeoutMs: 3_000,
   sdkRequestTimeoutMs: 8_000,

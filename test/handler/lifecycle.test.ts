@@ -64,6 +64,30 @@ describe('Create', () => {
   });
 });
 
+describe('the response\'s connection', () => {
+  test('is opened while GetEventStream is in flight, and the PUT goes over it', async () => {
+    const before = h.receiver.connections;
+    let openDuringCall = 0;
+    h.profiles.on(GetEventStreamCommand).callsFake(async () => {
+      // The call answers only once the receiver has accepted the connection opened ahead.
+      for (let i = 0; i < 200 && h.receiver.connections === before; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      openDuringCall = h.receiver.connections - before;
+      return runningStream();
+    });
+    expect(await h.respond(createEvent(h.newUrl()))).toMatchObject({ Status: 'SUCCESS' });
+    expect(openDuringCall).toBe(1);
+    expect(h.receiver.connections - before).toBe(1);
+  });
+
+  test('a Delete, which calls nothing, opens none ahead and answers on its own', async () => {
+    const before = h.receiver.connections;
+    expect(await h.respond(deleteEvent(h.newUrl(), createEvent(h.newUrl()), STREAM_ARN))).toMatchObject({ Status: 'SUCCESS' });
+    expect(h.receiver.connections - before).toBe(1);
+  });
+});
+
 describe('Update', () => {
   test('looks up again and keeps the same physical id for the same stream', async () => {
     h.profiles.on(GetEventStreamCommand).resolves(runningStream());

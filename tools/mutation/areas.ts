@@ -16,7 +16,7 @@ export const AREAS: Readonly<Record<string, MutationArea>> = {
   'handler': {
     mutate: [
       'lambda/attributes.ts', 'lambda/aws.ts', 'lambda/credentials.ts', 'lambda/index.ts', 'lambda/log.ts', 'lambda/lookup.ts', 'lambda/pacing.ts',
-      'lambda/reasons.ts', 'lambda/request.ts', 'lambda/respond.ts', 'lambda/rollback.ts', 'lambda/timing.ts',
+      'lambda/reasons.ts', 'lambda/request.ts', 'lambda/respond.ts', 'lambda/response-connection.ts', 'lambda/rollback.ts', 'lambda/timing.ts',
     ],
     // The base config's testPathIgnorePatterns leave out the fuzz test (thousands of runs, no more kills).
     tests: ['test/handler/*.test.ts', 'test/construct/{patterns,budget}.test.ts'],

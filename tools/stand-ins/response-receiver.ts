@@ -36,6 +36,8 @@ export class ResponseReceiver {
   }
 
   public readonly rejected: RejectedRequest[] = [];
+  /** Connections accepted (TLS ones once their handshake is done): a PUT on a connection opened ahead adds none. */
+  public connections = 0;
   private readonly server: http.Server;
   private readonly issued = new Map<string, ReceivedResponse[]>();
   private readonly expiries = new Map<string, number>();
@@ -46,6 +48,7 @@ export class ResponseReceiver {
     this.server = tls
       ? https.createServer({ key: selfSignedCertificate().key, cert: selfSignedCertificate().cert }, listener)
       : http.createServer(listener);
+    this.server.on(tls ? 'secureConnection' : 'connection', () => this.connections++);
   }
 
   /** File to trust in child processes (NODE_EXTRA_CA_CERTS). */
