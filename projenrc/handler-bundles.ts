@@ -55,6 +55,10 @@ export function buildOptions(bundle: HandlerBundle): esbuild.BuildOptions {
     // `require('./sts')` and the others stay requires, resolved next to index.js at run time.
     external: ON_DEMAND_BUNDLES.map((name) => `./${name}`),
     alias: bundle.environmentCredentials ? { '@aws-sdk/credential-provider-node': './lambda/credentials.ts' } : {},
+    // A dynamic import() starts Node.js's ESM loader (milliseconds of a cold start) even for a
+    // built-in module: the SDK's ES modules import node:http that way for an http endpoint, and
+    // node:async_hooks under Lambda's multi-concurrency. As requires, they load like the rest.
+    supported: { 'dynamic-import': false },
     plugins: [literalSchemaKeysPlugin],
     logLevel: 'warning',
   };
