@@ -222,13 +222,17 @@ async function guardedLookup(
     now: time.now,
     sleep: (ms) => (halted() ? never() : time.sleep(ms)),
   };
-  // Each call opens the response's connection too, unless a recent one is open: the PUT that
-  // follows the last call finds it ready.
+  // The first call opens the response's connection too: most lookups make one call, and their PUT
+  // finds it ready. Not the retries: in a storm they would open one per throttled call.
+  let connectedAhead = false;
   const fetch = (s: LookupSpec) => {
     if (halted()) {
       return never<GetEventStreamCommandOutput>();
     }
-    external.connectAhead(responseUrl);
+    if (!connectedAhead) {
+      connectedAhead = true;
+      external.connectAhead(responseUrl);
+    }
     return external.fetch(s, controller.signal);
   };
   try {

@@ -1,3 +1,4 @@
+import * as http from 'http';
 import {
   AccessDeniedException,
   BadRequestException,
@@ -6,6 +7,7 @@ import {
   ResourceNotFoundException,
   ThrottlingException,
 } from '@aws-sdk/client-customer-profiles';
+import { external } from '../../lambda/index';
 import { HANDLER_TIMING } from '../../lambda/timing';
 import { ATTRIBUTE_NAMES } from '../../src/wire/attributes';
 import { createEvent, deleteEvent, KINESIS_ARN, runningStream, STACK_ID, STREAM_ARN, updateEvent } from '../fixtures/events';
@@ -66,6 +68,7 @@ describe('Create', () => {
 
 describe('the response\'s connection', () => {
   test('is opened while GetEventStream is in flight, and the PUT goes over it', async () => {
+    http.globalAgent.destroy(); // no kept-alive connection of an earlier test for the PUT to reuse instead
     const before = h.receiver.connections;
     let openDuringCall = 0;
     h.profiles.on(GetEventStreamCommand).callsFake(async () => {
@@ -81,10 +84,25 @@ describe('the response\'s connection', () => {
     expect(h.receiver.connections - before).toBe(1);
   });
 
-  test('a Delete, which calls nothing, opens none ahead and answers on its own', async () => {
-    const before = h.receiver.connections;
+  test('only with the first call: a lookup whose calls are retried opens one connection ahead, not one per call', async () => {
+    const opened: string[] = [];
+    external.connectAhead = (url) => void opened.push(url);
+    h.profiles
+      .on(GetEventStreamCommand)
+      .rejectsOnce(new ThrottlingException({ message: 'Rate exceeded', ...meta }))
+      .rejectsOnce(new InternalServerException({ message: 'boom', ...meta }))
+      .resolves(runningStream());
+    const event = createEvent(h.newUrl());
+    expect(await h.respond(event)).toMatchObject({ Status: 'SUCCESS' });
+    expect(h.profiles.commandCalls(GetEventStreamCommand)).toHaveLength(3);
+    expect(opened).toEqual([event.ResponseURL]);
+  });
+
+  test('a Delete, which calls nothing, opens none ahead', async () => {
+    const opened: string[] = [];
+    external.connectAhead = (url) => void opened.push(url);
     expect(await h.respond(deleteEvent(h.newUrl(), createEvent(h.newUrl()), STREAM_ARN))).toMatchObject({ Status: 'SUCCESS' });
-    expect(h.receiver.connections - before).toBe(1);
+    expect(opened).toEqual([]);
   });
 });
 
