@@ -137,7 +137,9 @@ export function httpPut(url: string, body: string, timeoutMs: number, ahead: net
         // Without an agent the default port is not known, and the Host header (which the presigned
         // signature covers) would carry one that the URL leaves out.
         defaultPort: defaultPort(target.protocol),
-        ...(ahead ? { createConnection: () => ahead } : {}),
+        // A socket of one's own gets no timeout from the request (an agent's or net.connect's would):
+        // set here, or a server that never answers would hold the PUT until Lambda's own timeout.
+        ...(ahead ? { createConnection: () => ahead.setTimeout(timeoutMs) } : {}),
         // Path and query as given (URL keeps their percent-encoding): the presigned signature covers them.
         path: `${target.pathname}${target.search}`,
         method: 'PUT',

@@ -154,6 +154,20 @@ test('discardConnection closes a connection no PUT took', async () => {
   }
 });
 
+test('a PUT on a connection opened ahead still times out when no answer comes', async () => {
+  const accepted: net.Socket[] = [];
+  const silent = net.createServer((socket) => void accepted.push(socket)); // accepts, never answers
+  await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+  const port = (silent.address() as net.AddressInfo).port;
+  try {
+    const socket = net.connect(port, '127.0.0.1');
+    await expect(httpPut(`http://127.0.0.1:${port}/r`, '{}', 300, socket)).rejects.toThrow('no answer within 300 ms');
+  } finally {
+    accepted.forEach((socket) => socket.destroy());
+    await new Promise<void>((resolve) => silent.close(() => resolve()));
+  }
+});
+
 describe('the Host header on a connection opened ahead is the one the URL signs', () => {
   test('over HTTP: no port for a URL without one', async () => {
     const s = await server();
