@@ -27,12 +27,11 @@ export function connectAhead(url: string, now: number = Date.now()): void {
     }
     discardConnection();
     const socket = connect(target);
-    if (socket) {
-      socket.on('error', () => socket.destroy()); // the PUT then connects itself
-      opened = { origin: target.origin, socket, openedAt: now };
-    }
+    // An error destroys the socket (the PUT then connects itself); unheard, it would crash the process.
+    socket.on('error', () => undefined);
+    opened = { origin: target.origin, socket, openedAt: now };
   } catch {
-    discardConnection();
+    // Only a head start: the PUT connects itself, and says why if it cannot.
   }
 }
 
@@ -54,18 +53,21 @@ export function discardConnection(): void {
 }
 
 function usable(connection: OpenedAhead, now: number): boolean {
-  const age = now - connection.openedAt;
-  return !connection.socket.destroyed && connection.socket.writable && age >= 0 && age <= HANDLER_TIMING.responseConnectionMaxAgeMs;
+  // A destroyed socket, or one the server has ended, is no longer writable.
+  return connection.socket.writable && now - connection.openedAt <= HANDLER_TIMING.responseConnectionMaxAgeMs;
 }
 
 /** What https.request would open for the URL: TLS verified against the host name (SNI unless an IP address), or plain TCP. */
-function connect(target: URL): net.Socket | undefined {
+function connect(target: URL): net.Socket {
   const host = target.hostname.replace(/^\[(.*)\]$/, '$1'); // an IPv6 literal without its brackets
   const port = Number(target.port) || defaultPort(target.protocol);
   if (target.protocol === 'https:') {
     return tls.connect({ host, port, ...(net.isIP(host) ? {} : { servername: host }) });
   }
-  return target.protocol === 'http:' ? net.connect({ host, port }) : undefined;
+  if (target.protocol === 'http:') {
+    return net.connect({ host, port });
+  }
+  throw new Error(`not an http(s) URL: ${target.protocol}`);
 }
 
 /** The port a URL without one means, which is also the one a Host header leaves out. */

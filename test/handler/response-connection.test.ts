@@ -4,7 +4,7 @@ import * as https from 'https';
 import * as net from 'net';
 import * as tls from 'tls';
 import { httpPut } from '../../lambda/respond';
-import { connectAhead, discardConnection, takeConnection } from '../../lambda/response-connection';
+import { connectAhead, defaultPort, discardConnection, takeConnection } from '../../lambda/response-connection';
 import { HANDLER_TIMING } from '../../lambda/timing';
 import { selfSignedCertificate } from '../../tools/stand-ins/tls';
 
@@ -62,18 +62,38 @@ test('a PUT after connectAhead goes over the connection opened ahead, which was 
   }
 });
 
-test('one connection for several calls of one lookup, and one PUT only: the next PUT connects itself', async () => {
+test('one connection per host: a second connectAhead keeps the open one, and the PUT after it is the only one to use it', async () => {
   const s = await server();
   try {
     connectAhead(s.url());
-    connectAhead(s.url('/other'));
     await until(() => s.seen.connections === 1);
+    connectAhead(s.url('/other'));
+    await new Promise((resolve) => setTimeout(resolve, 50));
     expect(s.seen.connections).toBe(1);
     await httpPut(s.url(), '{}', 5_000);
+    expect(s.seen.connections).toBe(1);
     await httpPut(s.url(), '{}', 5_000);
     expect(s.seen.connections).toBe(2);
   } finally {
     await s.close();
+  }
+});
+
+test('connectAhead to another host closes the first connection and opens one there', async () => {
+  const a = await server();
+  const b = await server();
+  try {
+    let closed = false;
+    a.raw.on('connection', (socket: net.Socket) => socket.on('close', () => (closed = true)));
+    connectAhead(a.url());
+    await until(() => a.seen.connections === 1);
+    connectAhead(b.url());
+    await until(() => b.seen.connections === 1 && closed);
+    await expect(httpPut(b.url(), '{}', 5_000)).resolves.toBe(200);
+    expect([a.seen.connections, b.seen.connections]).toEqual([1, 1]);
+  } finally {
+    await a.close();
+    await b.close();
   }
 });
 
@@ -133,6 +153,7 @@ test('a host that refuses the connection ahead changes nothing: no error escapes
   connectAhead(url);
   await new Promise((resolve) => setTimeout(resolve, 50));
   await expect(httpPut(url, '{}', 2_000)).rejects.toThrow(/ECONNREFUSED/);
+  connectAhead(url);
   expect(() => connectAhead('not a url')).not.toThrow();
   expect(takeConnection('not a url')).toBeUndefined();
   expect(() => connectAhead('ftp://example.com/r')).not.toThrow();
@@ -166,6 +187,53 @@ test('a PUT on a connection opened ahead still times out when no answer comes', 
     accepted.forEach((socket) => socket.destroy());
     await new Promise<void>((resolve) => silent.close(() => resolve()));
   }
+});
+
+test('an IPv6 literal host: connected without its brackets', async () => {
+  const s = http.createServer((req, res) => {
+    req.resume();
+    req.on('end', () => res.end());
+  });
+  let connections = 0;
+  s.on('connection', () => connections++);
+  await new Promise<void>((resolve) => s.listen(0, '::1', resolve));
+  const url = `http://[::1]:${(s.address() as net.AddressInfo).port}/r`;
+  try {
+    connectAhead(url);
+    await until(() => connections === 1);
+    await expect(httpPut(url, '{}', 5_000)).resolves.toBe(200);
+    expect(connections).toBe(1);
+  } finally {
+    s.closeAllConnections();
+    await new Promise<void>((resolve) => s.close(() => resolve()));
+  }
+});
+
+test('over TLS it shakes hands as https.request would: the host name as SNI, none for an IP address', async () => {
+  const { key, cert } = selfSignedCertificate();
+  const context = tls.createSecureContext({ key, cert });
+  const names: string[] = [];
+  let connections = 0;
+  const secure = tls.createServer({ key, cert, SNICallback: (name, done) => { names.push(name); done(null, context); } });
+  secure.on('tlsClientError', () => undefined); // this process does not trust the certificate
+  secure.on('connection', () => connections++);
+  await new Promise<void>((resolve) => secure.listen(0, '127.0.0.1', resolve));
+  const port = (secure.address() as net.AddressInfo).port;
+  try {
+    connectAhead(`https://localhost:${port}/r`);
+    await until(() => names.length === 1);
+    connectAhead(`https://127.0.0.1:${port}/r`);
+    await until(() => connections === 2);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(names).toEqual(['localhost']);
+  } finally {
+    discardConnection();
+    await new Promise<void>((resolve) => secure.close(() => resolve()));
+  }
+});
+
+test('the default ports: what a URL without one means, and what the Host header leaves out', () => {
+  expect([defaultPort('https:'), defaultPort('http:')]).toEqual([443, 80]);
 });
 
 describe('the Host header on a connection opened ahead is the one the URL signs', () => {
