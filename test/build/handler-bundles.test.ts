@@ -66,4 +66,13 @@ describe('the handler bundles', () => {
     const absent = ['CreateEventStream', 'ListEventStreams', 'SearchProfiles', 'com.amazonaws.sts', 'com.amazonaws.cloudformation'];
     expect(absent.filter((text) => entry.includes(text))).toEqual([]);
   });
+
+  test('no bundle holds a dynamic import(), which would start Node.js\'s ESM loader: they are requires', () => {
+    for (const bundle of HANDLER_BUNDLES) {
+      const code = fs.readFileSync(path.join(ROOT, bundle.outfile), 'utf8');
+      expect({ bundle: bundle.outfile, dynamicImports: code.match(/[^\w$.]import\(/g) ?? [] }).toEqual({ bundle: bundle.outfile, dynamicImports: [] });
+    }
+    // The SDK's import('node:http') for an http endpoint, as a require.
+    expect(fs.readFileSync(path.join(ROOT, 'assets', 'lambda', 'index', 'index.js'), 'utf8')).toMatch(/require\("node:http"\)/);
+  });
 });

@@ -19,7 +19,7 @@ interface Seen {
 }
 
 /** A plain HTTP server that answers every PUT with 200, counting connections and Host headers. */
-async function server(): Promise<{ url: (path?: string) => string; seen: Seen; close: () => Promise<void>; raw: http.Server }> {
+async function server(host = '127.0.0.1'): Promise<{ url: (path?: string) => string; seen: Seen; close: () => Promise<void>; raw: http.Server }> {
   const seen: Seen = { connections: 0, hosts: [] };
   const raw = http.createServer((req, res) => {
     seen.hosts.push(String(req.headers.host));
@@ -27,10 +27,11 @@ async function server(): Promise<{ url: (path?: string) => string; seen: Seen; c
     req.on('end', () => res.end());
   });
   raw.on('connection', () => seen.connections++);
-  await new Promise<void>((resolve) => raw.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => raw.listen(0, host, resolve));
   const port = (raw.address() as net.AddressInfo).port;
+  const authority = net.isIPv6(host) ? `[${host}]` : host;
   return {
-    url: (p = '/r?X-Amz-Signature=s') => `http://127.0.0.1:${port}${p}`,
+    url: (p = '/r?X-Amz-Signature=s') => `http://${authority}:${port}${p}`,
     seen,
     raw,
     close: () => new Promise<void>((resolve) => {
@@ -190,22 +191,14 @@ test('a PUT on a connection opened ahead still times out when no answer comes', 
 });
 
 test('an IPv6 literal host: connected without its brackets', async () => {
-  const s = http.createServer((req, res) => {
-    req.resume();
-    req.on('end', () => res.end());
-  });
-  let connections = 0;
-  s.on('connection', () => connections++);
-  await new Promise<void>((resolve) => s.listen(0, '::1', resolve));
-  const url = `http://[::1]:${(s.address() as net.AddressInfo).port}/r`;
+  const s = await server('::1');
   try {
-    connectAhead(url);
-    await until(() => connections === 1);
-    await expect(httpPut(url, '{}', 5_000)).resolves.toBe(200);
-    expect(connections).toBe(1);
+    connectAhead(s.url());
+    await until(() => s.seen.connections === 1);
+    await expect(httpPut(s.url(), '{}', 5_000)).resolves.toBe(200);
+    expect(s.seen.connections).toBe(1);
   } finally {
-    s.closeAllConnections();
-    await new Promise<void>((resolve) => s.close(() => resolve()));
+    await s.close();
   }
 });
 

@@ -39,6 +39,26 @@ test('accepts a PUT with a Content-Length to the exact URL it issued, over TLS',
   expect(receiver.responsesFor(url).map((r) => r.json)).toEqual([{ Status: 'SUCCESS' }]);
 });
 
+test('issues URLs shaped as CloudFormation\'s, signed now and valid for 7200 s: a PUT after that is refused as S3 refuses it', async () => {
+  let now = Date.parse('2026-12-07T05:01:02.345Z');
+  const clocked = await ResponseReceiver.start({ now: () => now });
+  try {
+    const url = clocked.issueUrl();
+    expect(new URL(url).searchParams.get('X-Amz-Date')).toBe('20261207T050102Z');
+    expect(new URL(url).searchParams.get('X-Amz-Credential')).toBe('AKIAIOSFODNN7EXAMPLE/20261207/us-east-1/s3/aws4_request');
+    expect(new URL(url).searchParams.get('X-Amz-SignedHeaders')).toBe('host');
+    now += 7_200_000;
+    expect(await send(url, {})).toBe(200);
+    const late = clocked.issueUrl();
+    now += 7_200_001;
+    expect(await send(late, {})).toBe(403);
+    expect(clocked.rejected.at(-1)).toMatchObject({ status: 403, code: 'AccessDenied' });
+    expect(clocked.responsesFor(late)).toHaveLength(0);
+  } finally {
+    await clocked.stop();
+  }
+});
+
 test.each([
   ['a changed query', (u: string) => u.replace('X-Amz-Expires=7200', 'X-Amz-Expires=7201'), {}, 403, 'SignatureDoesNotMatch'],
   ['a changed path', (u: string) => u.replace('/cfn-response/', '/cfn-response/x'), {}, 403, 'SignatureDoesNotMatch'],

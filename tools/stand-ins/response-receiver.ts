@@ -28,9 +28,12 @@ export interface RejectedRequest {
 const RESPONSE_URL_EXPIRES_SECONDS = 7200;
 
 export class ResponseReceiver {
-  /** Starts a receiver on 127.0.0.1 (HTTPS by default, plain HTTP for in-process unit tests). */
-  public static async start(options: { tls?: boolean } = {}): Promise<ResponseReceiver> {
-    const receiver = new ResponseReceiver(options.tls ?? true);
+  /**
+   * Starts a receiver on 127.0.0.1 (HTTPS by default, plain HTTP for in-process unit tests); `now`
+   * (epoch ms) is the clock that signs its URLs and expires them.
+   */
+  public static async start(options: { tls?: boolean; now?: () => number } = {}): Promise<ResponseReceiver> {
+    const receiver = new ResponseReceiver(options.tls ?? true, options.now ?? Date.now);
     await listenOnLoopback(receiver.server);
     return receiver;
   }
@@ -43,7 +46,7 @@ export class ResponseReceiver {
   private readonly expiries = new Map<string, number>();
   private readonly waiters = new Map<string, Array<(r: ReceivedResponse) => void>>();
 
-  private constructor(private readonly tls: boolean) {
+  private constructor(private readonly tls: boolean, private readonly now: () => number) {
     const listener = (req: http.IncomingMessage, res: http.ServerResponse) => this.handle(req, res);
     this.server = tls
       ? https.createServer({ key: selfSignedCertificate().key, cert: selfSignedCertificate().cert }, listener)
@@ -63,7 +66,7 @@ export class ResponseReceiver {
   public issueUrl(): string {
     const port = portOf(this.server);
     const id = randomUUID();
-    const signedAt = new Date();
+    const signedAt = new Date(this.now());
     const amzDate = signedAt.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, ''); // 20261207T050102Z
     const credential = encodeURIComponent(`AKIAIOSFODNN7EXAMPLE/${amzDate.slice(0, 8)}/us-east-1/s3/aws4_request`);
     const query = [
@@ -116,7 +119,7 @@ export class ResponseReceiver {
     if (!this.issued.has(url)) {
       return reject(403, 'SignatureDoesNotMatch');
     }
-    if (Date.now() > this.expiries.get(url)!) {
+    if (this.now() > this.expiries.get(url)!) {
       return reject(403, 'AccessDenied'); // S3: "Request has expired"
     }
     if (req.headers['transfer-encoding'] !== undefined) {
