@@ -1,3 +1,6 @@
+// The module object itself (a namespace import is frozen), so that jest can spy on its spawn.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+import childProcess = require('child_process');
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -72,4 +75,21 @@ test('a rejected handler is reported', async () => {
   const result = await invokeLambda(fn('throws.handler'), {}, runtimeEnv());
   expect(result.outcome).toBe('rejected');
   expect(result.logs.join('\n')).toContain('boom');
+});
+
+test('a storm starts one process per turn of the event loop, so each gets its event without waiting for the others to start', async () => {
+  const spawn = jest.spyOn(childProcess, 'spawn');
+  try {
+    const urls = [1, 2, 3].map(() => receiver.issueUrl());
+    const runs = urls.map((url) => invokeLambda(fn('awaited.handler'), { ResponseURL: url }, runtimeEnv()));
+    while (spawn.mock.calls.length === 0) {
+      await new Promise(setImmediate);
+    }
+    expect(spawn).toHaveBeenCalledTimes(1); // the others wait for their own turns
+    expect((await Promise.all(runs)).map((r) => r.outcome)).toEqual(['settled', 'settled', 'settled']);
+    expect(spawn).toHaveBeenCalledTimes(3);
+    expect(urls.map((url) => receiver.responsesFor(url).length)).toEqual([1, 1, 1]);
+  } finally {
+    spawn.mockRestore();
+  }
 });

@@ -74,7 +74,21 @@ process.stdin.on('end', async () => {
 });
 `;
 
-export function invokeLambda(fn: LambdaFunctionSpec, event: unknown, runtimeEnvironment: Record<string, string>): Promise<InvocationResult> {
+/**
+ * Starting a process blocks this one (`spawn` returns once the child has exec'd, tens of ms on a
+ * busy machine), and a child gets its event only when this process's event loop turns. Were a
+ * storm's processes started in one go, every event would wait for the last start and the stand-ins,
+ * which run here, would answer nothing meanwhile: Lambda starts each environment on its own. So one
+ * start per turn of the event loop, in the order the invocations came.
+ */
+let spawnTurn: Promise<void> = Promise.resolve();
+function nextSpawnTurn(): Promise<void> {
+  spawnTurn = spawnTurn.then(() => new Promise<void>((resolve) => setImmediate(resolve)));
+  return spawnTurn;
+}
+
+export async function invokeLambda(fn: LambdaFunctionSpec, event: unknown, runtimeEnvironment: Record<string, string>): Promise<InvocationResult> {
+  await nextSpawnTurn();
   const timeoutMs = fn.timeoutSeconds * 1000;
   const requestId = `rehearsal-${process.hrtime.bigint()}`;
   const env = { ...lambdaEnvironment(fn, runtimeEnvironment), REHEARSAL_TIMEOUT_MS: String(timeoutMs), REHEARSAL_REQUEST_ID: requestId };
