@@ -261,6 +261,13 @@ const bench = project.addTask('bench', {
 bench.spawn(project.bundler.bundleTask);
 bench.exec('ts-node --transpile-only --project tools/tsconfig.json tools/bench/main.ts');
 
+// The storm model: the handler's pacing on a virtual clock under each kind of start-up (milliseconds,
+// where a rehearsed storm takes a minute); test/handler/storm-model.test.ts holds the pacing to it.
+project.addTask('storm-model', {
+  description: 'Model a cold storm with the handler\'s pacing under each start-up (MODEL_LOOKUPS, MODEL_RUNS)',
+  exec: 'ts-node --transpile-only --project tools/tsconfig.json tools/bench/storm-model.ts',
+});
+
 // The checked-in extract of botocore's Customer Profiles model that the stand-in is tested against
 // (no Python needed to run the tests); rerun after a botocore upgrade.
 project.addTask('service-model:extract', {

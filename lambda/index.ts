@@ -2,7 +2,7 @@ import type { GetEventStreamCommandOutput } from '@aws-sdk/client-customer-profi
 import { describeStackStatus, fetchEventStream } from './aws';
 import { log, redactEvent } from './log';
 import { Clock, Outcome, Pacing, Progress, RollbackProbe, runLookup } from './lookup';
-import { QueueMemory, queueMemory, rememberedQueueMs, spreadMs } from './pacing';
+import { QueueMemory, queueMemory, rememberedQueueMs, requestSignedAt, spreadMs, stormClock } from './pacing';
 import { subject } from './reasons';
 import { Envelope, InvalidRequestError, parseSpec, readEnvelope } from './request';
 import { CfnResponse, httpPut, putResponse, renderBody } from './respond';
@@ -154,12 +154,13 @@ async function guardedLookup(
   // whose longest wait sized the Timeout.
   const throttleDeadline = Math.min(start + budgetMs + TIMING.functionMarginSeconds * 1000, lambdaDeadline) - reserve; // never before `deadline`: the reserve is below the margin
   const remembered = coldStart ? 0 : rememberedQueueMs(plan, container.queue, start);
+  const storm = coldStart ? stormClock(requestSignedAt(responseUrl), start) : undefined;
   const pacing: Pacing = {
-    startDelayMs: coldStart ? spreadMs(plan, external.random()) : Math.floor(external.random() * remembered),
+    startDelayMs: storm ? spreadMs(plan, external.random(), storm.lateMs) : Math.floor(external.random() * remembered),
     // A last call that hangs until its request timeout still ends before the guard fires.
     retryForMs: Math.max(0, deadline - start - Math.min(HANDLER_TIMING.retryHeadroomMs, (deadline - start) / 2)),
     throttleRetryForMs: Math.max(0, throttleDeadline - start - Math.min(HANDLER_TIMING.lastCallMs, (throttleDeadline - start) / 2)),
-    inStorm: coldStart,
+    storm,
     rememberedQueueMs: remembered,
     random: external.random,
     plan,
@@ -168,6 +169,7 @@ async function guardedLookup(
     lookupsInStack: plan.lookups,
     plannedRate: plan.rate,
     startDelayMs: pacing.startDelayMs,
+    lateInStormMs: storm?.lateMs,
     rememberedQueueMs: remembered,
     retryForMs: pacing.retryForMs,
     throttleRetryForMs: pacing.throttleRetryForMs,

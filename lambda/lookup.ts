@@ -1,6 +1,6 @@
 import type { GetEventStreamCommandOutput } from '@aws-sdk/client-customer-profiles';
 import { describeStream, missingAttributes, missingPhysicalId, streamPhysicalId, toAttributes } from './attributes';
-import { queueAheadMs } from './pacing';
+import { queueAheadMs, StormClock } from './pacing';
 import { classifyError, Failure, retriesReason, RetryStats, subject } from './reasons';
 
 import { RollbackCheck, rollbackFallback, rollbackFoundReason } from './rollback';
@@ -51,11 +51,11 @@ export interface Pacing {
   /** ...throttling until this long (the Lambda's time, less the last call and the answer; never less than `retryForMs`). */
   readonly throttleRetryForMs: number;
   /**
-   * A cold invocation starts with its stack's storm: a throttled retry is spread over what is left
-   * of it (the queue ahead, lambda/pacing.ts), not only over a capped exponential backoff. A warm
-   * one is not in the storm's start (a concurrency limit queued it): see `rememberedQueueMs`.
+   * A cold invocation's place in its stack's storm: a throttled retry is spread over what is left
+   * of it (the queue ahead, lambda/pacing.ts), not only over a capped exponential backoff. None for a
+   * warm one, which is not in the storm's start (a concurrency limit queued it): see `rememberedQueueMs`.
    */
-  readonly inStorm: boolean;
+  readonly storm?: StormClock;
   /** A warm one spreads its throttled retries over the throttling its environment's last lookup met (0: none; lambda/pacing.ts). */
   readonly rememberedQueueMs: number;
   /** The stack's lookups and the planned rate, for the Reason. */
@@ -183,7 +183,7 @@ export async function runLookup(
       // Throttling, 5xx or a timeout: retried, with jitter, while the budget allows another call;
       // throttling, while the Lambda's time does, spread over the storm's queue ahead when cold.
       const now = clock.now();
-      const queue = !failure.throttled ? 0 : pacing.inStorm ? queueAheadMs(pacing.plan, now - startedAt) : pacing.rememberedQueueMs;
+      const queue = failure.throttled ? throttledQueueMs(pacing, now, retries) : 0;
       const pause = retryBackoffMs(retries, pacing.random(), queue);
       if (now + pause >= (failure.throttled ? throttleRetryUntil : retryUntil)) {
         return { status: 'FAILED', reason: retriesReason(spec, statsOf(progress, clock.now()), pacing.plan) };
@@ -198,6 +198,11 @@ export async function runLookup(
     }
     await clock.sleep(Math.min(backoffMs(check), remaining));
   }
+}
+
+/** The queue ahead of a throttled retry: what is left of the storm when cold, else what the environment remembers. */
+function throttledQueueMs(pacing: Pacing, now: number, retry: number): number {
+  return pacing.storm ? queueAheadMs(pacing.plan, pacing.storm, now, retry) : pacing.rememberedQueueMs;
 }
 
 /** The transient errors seen so far, for a Reason. */

@@ -1,23 +1,65 @@
+import { HANDLER_TIMING } from './timing';
 import { StormPlan, stormSeconds } from '../src/wire/storm';
 
 /**
  * How an invocation paces its calls within its stack's storm. A cold one: its first call spread over
- * the storm, its throttled retries over what is left of it. A warm one: both over the throttling its
- * environment's last lookup met, while the storm may still run.
+ * what is left of the storm since CloudFormation's request, its throttled retries over what is left
+ * of it then. A warm one: both over the throttling its environment's last lookup met, while the
+ * storm may still run.
  */
 
-/** Delay before a cold invocation's first call: uniform over the storm, so a storm does not start in lockstep. */
-export function spreadMs(plan: StormPlan, random: number): number {
-  return Math.floor(Math.min(1, Math.max(0, random)) * stormSeconds(plan) * 1000);
+/** Where a cold invocation stands in its stack's storm. */
+export interface StormClock {
+  /** When the storm began: CloudFormation's request, or this invocation's start when that is unknown. */
+  readonly startedAt: number;
+  /** How long after the request this invocation started (0 when unknown). */
+  readonly lateMs: number;
 }
 
 /**
- * The time the rate limit still needs, `elapsedMs` into the storm, to let through the first calls
- * still ahead of a throttled one: the storm less what has passed, 0 once it is over. A cold
- * invocation started with the storm, so its own elapsed time is the storm's.
+ * When CloudFormation sent the request. The ResponseURL is an S3 URL that CloudFormation presigns
+ * as it sends the event; SigV4's `X-Amz-Date` (`YYYYMMDDTHHMMSSZ`, whole seconds) is when it signed.
+ * Absent or malformed: unknown.
  */
-export function queueAheadMs(plan: StormPlan, elapsedMs: number): number {
-  return Math.max(0, stormSeconds(plan) * 1000 - Math.max(0, elapsedMs));
+export function requestSignedAt(responseUrl: string): number | undefined {
+  const date = /[?&]X-Amz-Date=(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z(?:&|$)/.exec(responseUrl);
+  return date ? Date.UTC(+date[1], +date[2] - 1, +date[3], +date[4], +date[5], +date[6]) : undefined;
+}
+
+/**
+ * The storm's clock for an invocation that started at `startedAt`: from the request's signing time,
+ * unless that is unknown or later than the invocation's start (clocks apart), then from the start.
+ */
+export function stormClock(signedAt: number | undefined, startedAt: number): StormClock {
+  return signedAt === undefined || signedAt > startedAt ? { startedAt, lateMs: 0 } : { startedAt: signedAt, lateMs: startedAt - signedAt };
+}
+
+/**
+ * Delay before a cold invocation's first call: uniform over what is left of the storm, so a storm
+ * does not start in lockstep; none for one that started late (`HANDLER_TIMING.stormLateStartMs`),
+ * which the storm's start has spread already.
+ */
+export function spreadMs(plan: StormPlan, random: number, lateMs = 0): number {
+  if (lateMs > HANDLER_TIMING.stormLateStartMs) {
+    return 0;
+  }
+  return Math.floor(Math.min(1, Math.max(0, random)) * Math.max(0, stormSeconds(plan) * 1000 - lateMs));
+}
+
+/**
+ * The time the rate limit still needs to let through the first calls still ahead of a cold
+ * invocation throttled `retry` times in a row, at `now`: what is left of the storm counted from
+ * CloudFormation's request, put off by a share of the invocation's lateness
+ * (`HANDLER_TIMING.stormLateShare`: a late start says the storm's start was spread out). Throttled
+ * again and again, it may be that the whole storm started late together: then the time grows, from
+ * `stormRetryFirstMs` doubling, up to what is left of a storm counted from the invocation's own start.
+ */
+export function queueAheadMs(plan: StormPlan, storm: StormClock, now: number, retry: number): number {
+  const stormMs = stormSeconds(plan) * 1000;
+  const fromRequest = stormMs + HANDLER_TIMING.stormLateShare * storm.lateMs - (now - storm.startedAt);
+  const fromOwnStart = stormMs + storm.lateMs - (now - storm.startedAt);
+  const growing = HANDLER_TIMING.stormRetryFirstMs * 2 ** Math.min(30, Math.max(0, retry - 1));
+  return Math.max(0, fromRequest, Math.min(fromOwnStart, growing));
 }
 
 /** What a warm environment remembers of its last lookup: how long throttling held it, and when it ended. */

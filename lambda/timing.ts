@@ -40,6 +40,20 @@ export const HANDLER_TIMING = {
   retryBackoffBaseMs: 250,
   retryBackoffMaxMs: 5_000,
   retryBackoffMinMs: 50,
+  /**
+   * A cold invocation that starts this long after CloudFormation's request was not started with the
+   * rest of its storm (a busy host, a queued invocation): the storm's start has spread it already, so
+   * it calls at once instead of spreading its first call over what is left of the storm. Lambda's own
+   * cold starts, and the whole seconds of the request's time, stay well below it.
+   */
+  stormLateStartMs: 3_000,
+  /**
+   * A late start also says that the storm started spread out, so its calls end later than the rate
+   * limit alone would: by this share of the lateness (tools/bench/storm-model.ts compares shares).
+   */
+  stormLateShare: 0.3,
+  /** A cold invocation throttled again and again spreads its retries over at least this, doubling (lambda/pacing.ts). */
+  stormRetryFirstMs: 4_000,
   /** Time kept back from the lookup's budget for a last call that hangs until its SDK request timeout. */
   retryHeadroomMs: 8_000,
   /**

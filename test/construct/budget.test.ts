@@ -43,11 +43,16 @@ describe('the formula', () => {
     expect(timeouts.serviceTimeoutSeconds(840, plan(490, 0.4))).toBe(3600);
   });
 
-  test('the spread: uniform over the storm', () => {
+  test('the spread: uniform over the storm left', () => {
     expect(spreadMs(plan(400), 0)).toBe(0);
     expect(spreadMs(plan(400), 0.5)).toBe(39_000);
     expect(spreadMs(plan(400), 7)).toBe(78_000);
     expect(spreadMs(plan(5), 0.9)).toBe(0);
+    // Over what is left of the storm since the request; at once when later than a cold start.
+    expect(spreadMs(plan(400), 0.5, 2_000)).toBe(38_000);
+    expect(spreadMs(plan(400), 1, 3_000)).toBe(75_000);
+    expect(spreadMs(plan(400), 1, 3_001)).toBe(0);
+    expect(spreadMs(plan(20), 1, 2_500)).toBe(0);
   });
 
   test('the plan travels through the environment; anything odd means one lookup at the documented rate', () => {

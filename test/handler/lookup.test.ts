@@ -32,7 +32,6 @@ function pacing(overrides: Partial<Pacing> = {}): Pacing {
     startDelayMs: 0,
     retryForMs: 30_000,
     throttleRetryForMs: 0,
-    inStorm: false,
     rememberedQueueMs: 0,
     plan: { lookups: 1, rate: { requestsPerSecond: 5, burst: 10 } },
     random: () => 0,

@@ -1,7 +1,7 @@
 import { GetEventStreamCommand, InternalServerException, ThrottlingException } from '@aws-sdk/client-customer-profiles';
 import { container, external } from '../../lambda/index';
 import { retryBackoffMs } from '../../lambda/lookup';
-import { queueAheadMs, queueMemory, rememberedQueueMs } from '../../lambda/pacing';
+import { queueAheadMs, queueMemory, rememberedQueueMs, requestSignedAt, stormClock } from '../../lambda/pacing';
 import { ROLLBACK_STATUS } from '../../lambda/rollback';
 import { HANDLER_TIMING } from '../../lambda/timing';
 import { encodeStormPlan, STORM_PLAN_ENV } from '../../src/wire/storm';
@@ -96,6 +96,80 @@ test('a warm invocation\'s throttled retries do not wait for the storm: the capp
   expect(h.sleeps).toEqual([125, 250]);
 });
 
+test('a cold invocation counts the storm from CloudFormation\'s request (the ResponseURL\'s X-Amz-Date): started 2 s late, it spreads over the 76 s left', async () => {
+  h.profiles.on(GetEventStreamCommand).resolves(runningStream());
+  const url = h.newUrl();
+  h.advanceTo(h.now + 2_000);
+  expect((await h.respond(createEvent(url), TIMEOUT_400_MS)).Status).toBe('SUCCESS');
+  expect(h.sleeps).toEqual([38_000]);
+  expect(h.logs.some((line) => line.includes('"lateInStormMs":2000'))).toBe(true);
+});
+
+test('a cold invocation started later than a cold start takes calls at once; its throttled retries spread until the storm\'s end, put off by 0.3 of its lateness', async () => {
+  h.profiles.on(GetEventStreamCommand).rejectsOnce(throttle()).rejectsOnce(throttle()).resolves(runningStream());
+  const url = h.newUrl();
+  h.advanceTo(h.now + 20_000);
+  expect((await h.respond(createEvent(url), TIMEOUT_400_MS)).Status).toBe('SUCCESS');
+  // No spread; then half of 78 s + 6 s - 20 s = 64 s, 32 s; then half of 84 s - 52 s = 32 s, 16 s.
+  expect(h.sleeps).toEqual([32_000, 16_000]);
+});
+
+test('a late invocation throttled again and again: past the storm\'s end from the request, its retries spread up to the end of a storm from its own start', async () => {
+  h.profiles.on(GetEventStreamCommand).rejects(throttle());
+  const url = h.newUrl();
+  h.advanceTo(h.now + 20_000);
+  await h.respond(createEvent(url), TIMEOUT_400_MS);
+  // Ends: 84 s from the request, 98 s from its own start. Halves of 64, 32 and 16 s reach 76 s; the 4th retry
+  // in a row would spread over 4 s * 2^3 = 32 s, but no further than 98 - 76 = 22 s, longer than the 8 s left
+  // from the request; the 5th over 98 - 87 = 11 s; the 6th over 5.5 s.
+  expect(h.sleeps.slice(0, 6)).toEqual([32_000, 16_000, 8_000, 11_000, 5_500, 2_750]);
+});
+
+test('just past the lateness that still spreads, the first call goes at once', async () => {
+  h.profiles.on(GetEventStreamCommand).resolves(runningStream());
+  const late = h.newUrl();
+  h.advanceTo(h.now + HANDLER_TIMING.stormLateStartMs);
+  await h.respond(createEvent(late), TIMEOUT_400_MS);
+  expect(h.sleeps).toEqual([(78_000 - HANDLER_TIMING.stormLateStartMs) / 2]);
+  container.warm = false;
+  h.sleeps = [];
+  const later = h.newUrl();
+  h.advanceTo(h.now + HANDLER_TIMING.stormLateStartMs + 1);
+  await h.respond(createEvent(later), TIMEOUT_400_MS);
+  expect(h.sleeps).toEqual([]);
+});
+
+test('a request signed after the invocation started (clocks apart) or a URL without a date: the storm counted from the invocation\'s start', async () => {
+  h.profiles.on(GetEventStreamCommand).resolves(runningStream());
+  const url = h.newUrl();
+  const date = /X-Amz-Date=(\w+)/.exec(url)![1];
+  const ahead = url.replace(date, new Date(h.now + 60_000).toISOString().replace(/[-:]|\.\d{3}/g, ''));
+  await h.invoke(createEvent(ahead), TIMEOUT_400_MS); // a URL the receiver did not issue: its answer is refused, which is not the point here
+  expect(h.sleeps).toEqual([39_000]);
+  expect(h.logs.some((line) => line.includes('"lateInStormMs":0'))).toBe(true);
+  h.sleeps = [];
+  container.warm = false;
+  await h.invoke(createEvent(url.replace(/X-Amz-Date=\w+&/, '')), TIMEOUT_400_MS);
+  expect(h.sleeps).toEqual([39_000]);
+});
+
+test('the request\'s signing time, from a CloudFormation-shaped ResponseURL; none when absent or malformed', () => {
+  const base = 'https://cloudformation-custom-resource-response-useast1.s3.amazonaws.com/arn%3Aaws/r?X-Amz-Algorithm=AWS4-HMAC-SHA256';
+  expect(requestSignedAt(`${base}&X-Amz-Date=20261207T050102Z&X-Amz-Expires=7200`)).toBe(Date.parse('2026-12-07T05:01:02Z'));
+  expect(requestSignedAt(`${base}&X-Amz-Date=20261207T050102Z`)).toBe(Date.parse('2026-12-07T05:01:02Z'));
+  expect(requestSignedAt('https://h/p?X-Amz-Date=19991231T235959Z')).toBe(Date.parse('1999-12-31T23:59:59Z'));
+  for (const url of [base, `${base}&X-Amz-Date=20261207T0501Z`, `${base}&X-Amz-Date=20261207T050102Z1`, `${base}&X-Amz-Date=2026-12-07T05:01:02Z`, `${base}&My-X-Amz-Date=20261207T050102Z`]) {
+    expect(requestSignedAt(url)).toBeUndefined();
+  }
+});
+
+test('the storm\'s clock: from the request when it came first, else from the invocation\'s start', () => {
+  expect(stormClock(1_000, 4_500)).toEqual({ startedAt: 1_000, lateMs: 3_500 });
+  expect(stormClock(4_500, 4_500)).toEqual({ startedAt: 4_500, lateMs: 0 });
+  expect(stormClock(5_000, 4_500)).toEqual({ startedAt: 4_500, lateMs: 0 });
+  expect(stormClock(undefined, 4_500)).toEqual({ startedAt: 4_500, lateMs: 0 });
+});
+
 test('in a cold storm, 5xx are not throttling: the capped backoff, and only for the budget', async () => {
   h.profiles.on(GetEventStreamCommand).rejects(new InternalServerException({ message: 'Internal', $metadata: { httpStatusCode: 500 } }));
   const response = await h.respond(createEvent(h.newUrl()), TIMEOUT_400_MS);
@@ -107,10 +181,25 @@ test('in a cold storm, 5xx are not throttling: the capped backoff, and only for 
   expect(h.sleeps.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(108_000 - HANDLER_TIMING.retryHeadroomMs);
 });
 
-test('the queue ahead: the storm less the time passed, never below 0', () => {
+test('the queue ahead: the storm less the time passed since the request, never below 0', () => {
   const plan400 = { lookups: 400, rate: { requestsPerSecond: 5, burst: 10 } };
-  expect([-5, 0, 1, 39_000, 77_999, 78_000, 90_000].map((ms) => queueAheadMs(plan400, ms))).toEqual([78_000, 78_000, 77_999, 39_000, 1, 0, 0]);
-  expect(queueAheadMs({ lookups: 10, rate: { requestsPerSecond: 5, burst: 10 } }, 0)).toBe(0);
+  const onTime = { startedAt: 1_000, lateMs: 0 };
+  const times = [1_000, 1_001, 40_000, 78_999, 79_000, 91_000];
+  expect(times.map((now) => queueAheadMs(plan400, onTime, now, 1))).toEqual([78_000, 77_999, 39_000, 1, 0, 0]);
+  // On time, the storm from the invocation's start is the storm from the request: throttled again and again, nothing more.
+  expect(queueAheadMs(plan400, onTime, 78_000, 30)).toBe(1_000);
+  expect(queueAheadMs({ lookups: 10, rate: { requestsPerSecond: 5, burst: 10 } }, onTime, 1_000, 9)).toBe(0);
+});
+
+test('the queue ahead of a late invocation: the storm from the request put off by 0.3 of the lateness, and, throttled again and again, 4 s doubling up to the storm from its own start', () => {
+  const plan400 = { lookups: 400, rate: { requestsPerSecond: 5, burst: 10 } };
+  const late = { startedAt: 0, lateMs: 10_000 }; // the storm ends at 81 s (from the request) or 88 s (from its own start)
+  expect([10_000, 50_000, 80_999].map((now) => queueAheadMs(plan400, late, now, 1))).toEqual([71_000, 31_000, 4_000]);
+  expect([1, 2, 3, 40].map((retry) => queueAheadMs(plan400, late, 81_000, retry))).toEqual([4_000, 7_000, 7_000, 7_000]);
+  expect([1, 2, 3].map((retry) => queueAheadMs(plan400, late, 60_000, retry))).toEqual([21_000, 21_000, 21_000]);
+  expect(queueAheadMs(plan400, late, 88_000, 40)).toBe(0);
+  expect(queueAheadMs(plan400, late, 79_000, 2)).toBe(8_000);
+  expect(queueAheadMs(plan400, late, 75_000, 3)).toBe(13_000);
 });
 
 test('backoff with a queue ahead: full jitter over the longer of the queue and the capped exponential ceiling', () => {

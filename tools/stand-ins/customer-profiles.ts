@@ -2,6 +2,7 @@ import { randomUUID } from 'crypto';
 import * as http from 'http';
 import { closeServer, listenOnLoopback, portOf, withBody } from './local-server';
 import { verifySigV4 } from './sigv4';
+import { RateLimit, TokenBucket } from './token-bucket';
 import { IamWorld } from '../iam/world';
 
 /**
@@ -74,11 +75,6 @@ export interface RecordedRequest {
   readonly receivedAt?: number;
 }
 
-/** An account's rate limit for GetEventStream: a bucket of `burst` tokens refilled at `requestsPerSecond`. */
-export interface RateLimit {
-  readonly requestsPerSecond: number;
-  readonly burst: number;
-}
 
 const ROUTE = /^\/domains\/([^/]+)\/event-streams\/([^/]+)$/;
 /** ListEventStreams: `GET /domains/{DomainName}/event-streams?max-results=N&next-token=T` (paginated, MaxResults 1-100). */
@@ -98,7 +94,7 @@ export class CustomerProfilesStandIn {
   private readonly domains = new Map<string, Map<string, StandInStream>>();
   private readonly scripts = new Map<string, ScriptedAnswer[]>();
   private readonly hanging = new Set<http.ServerResponse>();
-  private bucket?: { limit: RateLimit; tokens: number; at: number; now: () => number };
+  private bucket?: TokenBucket;
 
   private constructor(public readonly region: string, public readonly account: string, public readonly iam: IamWorld) {
     this.server = http.createServer(withBody((req, body, res) => this.handle(req, body, res)));
@@ -115,7 +111,7 @@ export class CustomerProfilesStandIn {
    * ThrottlingException and takes none. `undefined` lifts the limit. `now` (ms) is for tests.
    */
   public rateLimit(limit: RateLimit | undefined, now: () => number = () => performance.now()): this {
-    this.bucket = limit && { limit, tokens: limit.burst, at: now(), now };
+    this.bucket = limit && new TokenBucket(limit, now);
     return this;
   }
 
@@ -328,20 +324,9 @@ export class CustomerProfilesStandIn {
     });
   }
 
-  /** Takes a token from the account's bucket, refilled for the time since the last call; false when empty. */
+  /** Takes a token from the account's bucket (GetEventStream's rate limit); false when empty. */
   private takeToken(): boolean {
-    const bucket = this.bucket;
-    if (!bucket) {
-      return true;
-    }
-    const now = bucket.now();
-    bucket.tokens = Math.min(bucket.limit.burst, bucket.tokens + ((now - bucket.at) / 1000) * bucket.limit.requestsPerSecond);
-    bucket.at = now;
-    if (bucket.tokens < 1) {
-      return false;
-    }
-    bucket.tokens -= 1;
-    return true;
+    return this.bucket?.take() ?? true;
   }
 
   private async answer(res: http.ServerResponse, answer: ScriptedAnswer, domainName: string, eventStreamName: string): Promise<void> {

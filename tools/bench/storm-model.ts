@@ -1,0 +1,139 @@
+import { retryBackoffMs } from '../../lambda/lookup';
+import { queueAheadMs, spreadMs, stormClock } from '../../lambda/pacing';
+import { ApiRate, DOCUMENTED_RATE, StormPlan, stormSeconds } from '../../src/wire/storm';
+import { TokenBucket } from '../stand-ins/token-bucket';
+
+/**
+ * A model of a cold storm on a virtual clock: the handler's own pacing (lambda/pacing.ts and
+ * `retryBackoffMs`) against the service's token bucket, for invocations that start at different
+ * times after CloudFormation's request. A rehearsal (tools/rehearsal/storm.ts) takes a minute per
+ * storm and shows one machine's start-up; the model takes milliseconds and shows how the pacing
+ * fares under each kind of start-up, so a change to it can be judged before it is rehearsed.
+ * It leaves out what calls cost the machine and the network's time, so rehearsals cost more calls.
+ *
+ * `npx projen storm-model` prints a table; test/handler/storm-model.test.ts holds the pacing to it.
+ */
+
+/** When the invocations of a storm start, in seconds after CloudFormation's request. */
+export enum StartUp {
+  /** Environments initialized before the storm (the bench's pool): all within half a second. */
+  TOGETHER = 'together',
+  /** Lambda's cold starts, each environment on its own CPU: 0.3 to 1.5 s. */
+  LAMBDA_COLD = 'lambda-cold',
+  /** One process after another on a busy host (fresh processes on 2 cores): 0.15 s apart. */
+  STAGGERED = 'staggered',
+  /** All late, together: the events held back until every process had started (a harness that blocks while it starts them). */
+  LATE_TOGETHER = 'late-together',
+}
+
+export const START_UPS = Object.values(StartUp);
+
+/** The invocations' start times, in ms after the request. */
+export function startTimes(startUp: StartUp, lookups: number, random: () => number): number[] {
+  const uniform = (from: number, to: number) => Math.round((from + (to - from) * random()) * 1000);
+  switch (startUp) {
+    case StartUp.TOGETHER:
+      return Array.from({ length: lookups }, () => uniform(0, 0.5));
+    case StartUp.LAMBDA_COLD:
+      return Array.from({ length: lookups }, () => uniform(0.3, 1.5));
+    case StartUp.STAGGERED:
+      return Array.from({ length: lookups }, () => uniform(0.5, 0.5 + 0.15 * lookups));
+    case StartUp.LATE_TOGETHER:
+      return Array.from({ length: lookups }, () => uniform(0.085 * lookups, 0.13 * lookups));
+  }
+}
+
+/** How a modelled storm went. */
+export interface ModelledStorm {
+  readonly startUp: StartUp;
+  readonly lookups: number;
+  /** `(N - burst) / rate`, as the bench's ideal. */
+  readonly idealSeconds: number;
+  /** The last answer, in seconds after the request. */
+  readonly wallSeconds: number;
+  /** The soonest the rate limit could have answered everyone, given when they started (one call each, in order of start). */
+  readonly soonestSeconds: number;
+  readonly callsPerLookup: number;
+}
+
+/** A seeded generator (Park and Miller's MINSTD, exact in doubles), so that a model run is repeatable. */
+export function seededRandom(seed: number): () => number {
+  const modulus = 2_147_483_647;
+  let state = 1 + (Math.abs(Math.floor(seed)) % (modulus - 1));
+  return () => {
+    state = (state * 48_271) % modulus;
+    return (state - 1) / (modulus - 1);
+  };
+}
+
+/**
+ * One storm: every invocation cold, its request signed at 0, its first call after the handler's
+ * spread, each throttled call retried after the handler's backoff over the queue ahead.
+ */
+export function modelStorm(startUp: StartUp, lookups: number, seed: number, rate: ApiRate = DOCUMENTED_RATE): ModelledStorm {
+  const random = seededRandom(seed);
+  const plan: StormPlan = { lookups, rate };
+  let now = 0;
+  const bucket = new TokenBucket(rate, () => now);
+  const starts = startTimes(startUp, lookups, random);
+  const lookupsState = starts.map((start) => ({ storm: stormClock(0, start), retry: 0 }));
+  const due = starts.map((start, i) => ({ at: start + spreadMs(plan, random(), lookupsState[i].storm.lateMs), lookup: i }));
+  let calls = 0;
+  let wall = 0;
+  while (due.length > 0) {
+    const next = due.reduce((soonest, d, i) => (d.at < due[soonest].at ? i : soonest), 0);
+    const { at, lookup } = due.splice(next, 1)[0];
+    now = at;
+    calls++;
+    if (bucket.take()) {
+      wall = Math.max(wall, at);
+      continue;
+    }
+    const state = lookupsState[lookup];
+    state.retry++;
+    const queue = queueAheadMs(plan, state.storm, at, state.retry);
+    due.push({ at: at + retryBackoffMs(state.retry, random(), queue), lookup });
+  }
+  return {
+    startUp,
+    lookups,
+    idealSeconds: stormSeconds(plan),
+    wallSeconds: wall / 1000,
+    soonestSeconds: soonestSeconds(starts, rate),
+    callsPerLookup: calls / lookups,
+  };
+}
+
+/** The rate limit serving one call per invocation, in order of start, as soon as each has started and a token is there. */
+function soonestSeconds(starts: number[], rate: ApiRate): number {
+  let now = 0;
+  const bucket = new TokenBucket(rate, () => now);
+  for (const start of [...starts].sort((a, b) => a - b)) {
+    now = Math.max(now, start);
+    while (!bucket.take()) {
+      now += 1; // 1 ms steps: exact enough for seconds
+    }
+  }
+  return now / 1000;
+}
+
+/** The worst of `runs` seeded storms of each start-up: wall against the ideal, the soonest possible, calls per lookup. */
+export function modelTable(lookups: number, runs: number): string {
+  const rows = START_UPS.map((startUp) => {
+    const storms = Array.from({ length: runs }, (_, seed) => modelStorm(startUp, lookups, seed + 1));
+    const worst = (f: (s: ModelledStorm) => number) => Math.max(...storms.map(f));
+    return `| ${startUp} | ${worst((s) => s.wallSeconds / s.idealSeconds).toFixed(2)}x | ${worst((s) => s.soonestSeconds / s.idealSeconds).toFixed(2)}x | ${worst((s) => s.callsPerLookup).toFixed(2)} |`;
+  });
+  return [
+    `${lookups} lookups at ${DOCUMENTED_RATE.requestsPerSecond}/s, burst ${DOCUMENTED_RATE.burst}; the worst of ${runs} seeded storms per start-up:`,
+    '',
+    '| start-up | wall / ideal | soonest possible / ideal | calls per lookup |',
+    '|---|---|---|---|',
+    ...rows,
+  ].join('\n');
+}
+
+if (require.main === module) {
+  const lookups = Number(process.env.MODEL_LOOKUPS ?? 200);
+  console.log(modelTable(lookups, Number(process.env.MODEL_RUNS ?? 10)));
+}
