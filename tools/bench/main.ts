@@ -3,6 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Kind, LIMITS, lookupTarget, measure, synthScale, TemplateFigures } from './scale';
+import { modelTable } from './storm-model';
 import { DOCUMENTED_RATE } from '../../src/wire/storm';
 import { LambdaPool } from '../rehearsal/lambda-pool';
 import { describeStorm, rehearseStorm, StormResult } from '../rehearsal/storm';
@@ -461,6 +462,8 @@ async function main(): Promise<void> {
   const table = markdown(templates, cold);
   const storms = await stormRows();
   const stormTable = stormMarkdown(storms);
+  // The pacing under each kind of start-up, on a virtual clock (milliseconds; no machine in it).
+  const modelTableText = modelTable(COLD_STORM_LOOKUPS, 10);
   const results = {
     node: process.version,
     cpus: os.cpus().length,
@@ -476,9 +479,11 @@ async function main(): Promise<void> {
   if (process.env.BENCH_NO_DOCS !== '1') {
     updatePerformanceDoc(table);
     updatePerformanceDoc(stormTable, 'bench-storm');
+    updatePerformanceDoc(modelTableText, 'bench-storm-model');
   }
   console.log(table);
   console.log(`\n${stormTable}`);
+  console.log(`\n${modelTableText}`);
   console.log(`\n(${((Date.now() - started) / 1000).toFixed(0)} s; figures in tools/bench/results.json)`);
 }
 
