@@ -153,8 +153,9 @@ async function guardedLookup(
   // further than that margin, so a lookup answers within its own ServiceTimeout even in a stack
   // whose longest wait sized the Timeout.
   const throttleDeadline = Math.min(start + budgetMs + TIMING.functionMarginSeconds * 1000, lambdaDeadline) - reserve; // never before `deadline`: the reserve is below the margin
-  const remembered = coldStart ? 0 : rememberedQueueMs(plan, container.queue, start);
-  const storm = coldStart ? stormClock(requestSignedAt(responseUrl), start) : undefined;
+  const stormTime = stormClock(requestSignedAt(responseUrl), start);
+  const storm = coldStart ? stormTime : undefined;
+  const remembered = coldStart ? 0 : rememberedQueueMs(plan, container.queue, start, stormTime);
   const pacing: Pacing = {
     startDelayMs: storm ? spreadMs(plan, external.random(), storm.lateMs) : Math.floor(external.random() * remembered),
     // A last call that hangs until its request timeout still ends before the guard fires.
@@ -169,7 +170,7 @@ async function guardedLookup(
     lookupsInStack: plan.lookups,
     plannedRate: plan.rate,
     startDelayMs: pacing.startDelayMs,
-    lateInStormMs: storm?.lateMs,
+    lateInStormMs: stormTime.lateMs,
     rememberedQueueMs: remembered,
     retryForMs: pacing.retryForMs,
     throttleRetryForMs: pacing.throttleRetryForMs,

@@ -31,7 +31,7 @@ describe('the log an operator reads in CloudWatch', () => {
     const lines = logged();
     expect(lines.map((line) => line.message)).toEqual(['request', 'pacing', 'response', 'response sent']);
     expect(lines[0].event).toMatchObject({ RequestType: 'Create', ResponseURL: expect.not.stringContaining('http') });
-    expect(lines[1]).toEqual({ message: 'pacing', lookupsInStack: 1, plannedRate: { requestsPerSecond: 5, burst: 10 }, startDelayMs: 0, rememberedQueueMs: 0, retryForMs: 22_000, throttleRetryForMs: 52_000 });
+    expect(lines[1]).toEqual({ message: 'pacing', lookupsInStack: 1, plannedRate: { requestsPerSecond: 5, burst: 10 }, startDelayMs: 0, lateInStormMs: 0, rememberedQueueMs: 0, retryForMs: 22_000, throttleRetryForMs: 52_000 });
     expect(lines[2]).toEqual({ message: 'response', Status: 'SUCCESS', Reason: response.Reason, PhysicalResourceId: STREAM_ARN });
   });
 

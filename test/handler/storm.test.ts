@@ -240,13 +240,21 @@ describe('a warm environment remembers the throttling its last lookup met', () =
   const plan400 = { lookups: 400, rate: { requestsPerSecond: 5, burst: 10 } };
 
   test('the queue it expects: what throttling held the last lookup, within a storm, never beyond one', () => {
-    expect(rememberedQueueMs(plan400, undefined, 1_000)).toBe(0);
-    expect(rememberedQueueMs(plan400, { waitedMs: 2_000, endedAt: 1_000 }, 1_000)).toBe(2_000);
-    expect(rememberedQueueMs(plan400, { waitedMs: 2_000, endedAt: 1_000 }, 79_000)).toBe(2_000); // 78 s later: the storm may still run
-    expect(rememberedQueueMs(plan400, { waitedMs: 2_000, endedAt: 1_000 }, 79_001)).toBe(0); // longer ago than a whole storm
-    expect(rememberedQueueMs(plan400, { waitedMs: 500_000, endedAt: 1_000 }, 1_000)).toBe(78_000);
+    const requested = (at: number) => ({ startedAt: at, lateMs: 0 }); // the storm's clock, from a request signed at `at`
+    expect(rememberedQueueMs(plan400, undefined, 1_000, requested(1_000))).toBe(0);
+    expect(rememberedQueueMs(plan400, { waitedMs: 2_000, endedAt: 1_000 }, 1_000, requested(1_000))).toBe(2_000);
+    expect(rememberedQueueMs(plan400, { waitedMs: 2_000, endedAt: 1_000 }, 79_000, requested(79_000))).toBe(2_000); // 78 s later: the storm may still run
+    expect(rememberedQueueMs(plan400, { waitedMs: 2_000, endedAt: 1_000 }, 79_001, requested(79_001))).toBe(0); // longer ago than a whole storm
+    expect(rememberedQueueMs(plan400, { waitedMs: 500_000, endedAt: 1_000 }, 1_000, requested(1_000))).toBe(78_000);
     // A stack within the burst has no storm of its own to remember.
-    expect(rememberedQueueMs({ lookups: 10, rate: plan400.rate }, { waitedMs: 2_000, endedAt: 1_000 }, 1_000)).toBe(0);
+    expect(rememberedQueueMs({ lookups: 10, rate: plan400.rate }, { waitedMs: 2_000, endedAt: 1_000 }, 1_000, requested(1_000))).toBe(0);
+  });
+
+  test('no further than what is left of the storm counted from the request: past its end, a spread only delays the last lookups', () => {
+    const memory = { waitedMs: 2_000, endedAt: 100_000 };
+    const requestedAgo = (ago: number) => ({ startedAt: 100_000 - ago, lateMs: ago });
+    const queues = [30_000, 77_000, 78_000, 79_000].map((ago) => rememberedQueueMs(plan400, memory, 100_000, requestedAgo(ago)));
+    expect(queues).toEqual([2_000, 1_000, 0, 0]);
   });
 
   test('what a lookup leaves: the time from its first throttled call to its end, only when throttled', () => {

@@ -1,5 +1,5 @@
 import { retryBackoffMs } from '../../lambda/lookup';
-import { queueAheadMs, spreadMs, stormClock } from '../../lambda/pacing';
+import { queueAheadMs, QueueMemory, queueMemory, rememberedQueueMs, spreadMs, StormClock, stormClock } from '../../lambda/pacing';
 import { ApiRate, DOCUMENTED_RATE, StormPlan, stormSeconds } from '../../src/wire/storm';
 import { TokenBucket } from '../stand-ins/token-bucket';
 
@@ -104,6 +104,60 @@ export function modelStorm(startUp: StartUp, lookups: number, seed: number, rate
   };
 }
 
+/**
+ * One storm under a concurrency limit (a new account's 10 executions): `concurrency` environments
+ * take the lookups in the order CloudFormation sent them (all at 0), each the next as soon as it is
+ * free. An environment's first lookup is cold (the storm's pacing); each later one is warm, paced by
+ * what the environment remembers of the throttling its last lookup met (`rememberedQueueMs`).
+ */
+export function modelPool(lookups: number, concurrency: number, seed: number, rate: ApiRate = DOCUMENTED_RATE): ModelledStorm {
+  const random = seededRandom(seed);
+  const plan: StormPlan = { lookups, rate };
+  let now = 0;
+  const bucket = new TokenBucket(rate, () => now);
+  interface Running { environment: number; storm?: StormClock; remembered: number; retry: number; firstThrottledAt?: number }
+  const memories: (QueueMemory | undefined)[] = Array.from({ length: concurrency }, () => undefined);
+  const due: { at: number; lookup: Running }[] = [];
+  let started = 0;
+  const begin = (environment: number, cold: boolean) => {
+    if (started >= lookups) {
+      return;
+    }
+    started++;
+    const clock = stormClock(0, now);
+    const remembered = cold ? 0 : rememberedQueueMs(plan, memories[environment], now, clock);
+    const delay = cold ? spreadMs(plan, random(), clock.lateMs) : Math.floor(random() * remembered);
+    due.push({ at: now + delay, lookup: { environment, storm: cold ? clock : undefined, remembered, retry: 0 } });
+  };
+  for (let environment = 0; environment < Math.min(concurrency, lookups); environment++) {
+    begin(environment, true);
+  }
+  let calls = 0;
+  while (due.length > 0) {
+    const soonest = due.reduce((best, d, i) => (d.at < due[best].at ? i : best), 0);
+    const { at, lookup } = due.splice(soonest, 1)[0];
+    now = at;
+    calls++;
+    if (bucket.take()) {
+      memories[lookup.environment] = queueMemory(lookup.firstThrottledAt, now);
+      begin(lookup.environment, false);
+      continue;
+    }
+    lookup.retry++;
+    lookup.firstThrottledAt ??= now;
+    const queue = lookup.storm ? queueAheadMs(plan, lookup.storm, now, lookup.retry) : lookup.remembered;
+    due.push({ at: now + retryBackoffMs(lookup.retry, random(), queue), lookup });
+  }
+  return {
+    startUp: StartUp.TOGETHER,
+    lookups,
+    idealSeconds: stormSeconds(plan),
+    wallSeconds: now / 1000,
+    soonestSeconds: stormSeconds(plan),
+    callsPerLookup: calls / lookups,
+  };
+}
+
 /** The rate limit serving one call per invocation, in order of start, as soon as each has started and a token is there. */
 function soonestSeconds(starts: number[], rate: ApiRate): number {
   let now = 0;
@@ -117,19 +171,20 @@ function soonestSeconds(starts: number[], rate: ApiRate): number {
   return now / 1000;
 }
 
-/** The worst of `runs` seeded storms of each start-up: wall against the ideal, the soonest possible, calls per lookup. */
-export function modelTable(lookups: number, runs: number): string {
-  const rows = START_UPS.map((startUp) => {
-    const storms = Array.from({ length: runs }, (_, seed) => modelStorm(startUp, lookups, seed + 1));
+/** The worst of `runs` seeded storms of each start-up, and under concurrency limits: wall against the ideal, the soonest possible, calls per lookup. */
+export function modelTable(lookups: number, runs: number, concurrencies: number[] = [10]): string {
+  const row = (name: string, storms: ModelledStorm[]) => {
     const worst = (f: (s: ModelledStorm) => number) => Math.max(...storms.map(f));
-    return `| ${startUp} | ${worst((s) => s.wallSeconds / s.idealSeconds).toFixed(2)}x | ${worst((s) => s.soonestSeconds / s.idealSeconds).toFixed(2)}x | ${worst((s) => s.callsPerLookup).toFixed(2)} |`;
-  });
+    return `| ${name} | ${worst((s) => s.wallSeconds / s.idealSeconds).toFixed(2)}x | ${worst((s) => s.soonestSeconds / s.idealSeconds).toFixed(2)}x | ${worst((s) => s.callsPerLookup).toFixed(2)} |`;
+  };
+  const seeds = Array.from({ length: runs }, (_, i) => i + 1);
   return [
     `${lookups} lookups at ${DOCUMENTED_RATE.requestsPerSecond}/s, burst ${DOCUMENTED_RATE.burst}; the worst of ${runs} seeded storms per start-up:`,
     '',
     '| start-up | wall / ideal | soonest possible / ideal | calls per lookup |',
     '|---|---|---|---|',
-    ...rows,
+    ...START_UPS.map((startUp) => row(startUp, seeds.map((seed) => modelStorm(startUp, lookups, seed)))),
+    ...concurrencies.map((c) => row(`${c} concurrent executions (warm after their first)`, seeds.map((seed) => modelPool(lookups, c, seed)))),
   ].join('\n');
 }
 
