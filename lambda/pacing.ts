@@ -72,15 +72,18 @@ export interface QueueMemory {
  * The queue a warm invocation expects ahead of it. A warm environment takes lookups one after another
  * (a concurrency limit queued them), so while its stack's storm may still run, the throttling that
  * held its last lookup is the best guess of the queue ahead of this one: its first call and its
- * throttled retries spread over it instead of joining a queue the rate limit cannot serve yet. No
- * further than what is left of the storm counted from the request (`storm`): past the storm's end,
- * a spread only delays the last lookups while they hold their execution slots. Nothing remembered,
- * or longer ago than a whole storm: none.
+ * throttled retries spread over it instead of joining a queue the rate limit cannot serve yet. Past
+ * what is left of the storm counted from the request (`storm`), over half of it: there a spread
+ * mostly delays the last lookups while they hold their execution slots. Never over more than a
+ * whole storm. Nothing remembered, or longer ago than a whole storm: none.
  */
 export function rememberedQueueMs(plan: StormPlan, memory: QueueMemory | undefined, now: number, storm: StormClock): number {
   const stormMs = stormSeconds(plan) * 1000;
-  const stormLeftMs = Math.max(0, stormMs - (now - storm.startedAt));
-  return memory === undefined || now - memory.endedAt > stormMs ? 0 : Math.min(memory.waitedMs, stormLeftMs);
+  if (memory === undefined || now - memory.endedAt > stormMs) {
+    return 0;
+  }
+  const stormLeftMs = stormMs - (now - storm.startedAt);
+  return Math.min(memory.waitedMs, stormMs, Math.max(memory.waitedMs / 2, stormLeftMs));
 }
 
 /** What a lookup leaves its environment: the time from its first throttled call to its end, if it was throttled. */

@@ -250,11 +250,11 @@ describe('a warm environment remembers the throttling its last lookup met', () =
     expect(rememberedQueueMs({ lookups: 10, rate: plan400.rate }, { waitedMs: 2_000, endedAt: 1_000 }, 1_000, requested(1_000))).toBe(0);
   });
 
-  test('no further than what is left of the storm counted from the request: past its end, a spread only delays the last lookups', () => {
+  test('past what is left of the storm counted from the request, half of it: there a spread mostly delays the last lookups', () => {
     const memory = { waitedMs: 2_000, endedAt: 100_000 };
     const requestedAgo = (ago: number) => ({ startedAt: 100_000 - ago, lateMs: ago });
-    const queues = [30_000, 77_000, 78_000, 79_000].map((ago) => rememberedQueueMs(plan400, memory, 100_000, requestedAgo(ago)));
-    expect(queues).toEqual([2_000, 1_000, 0, 0]);
+    const queues = [30_000, 76_000, 76_500, 77_000, 77_500, 90_000].map((ago) => rememberedQueueMs(plan400, memory, 100_000, requestedAgo(ago)));
+    expect(queues).toEqual([2_000, 2_000, 1_500, 1_000, 1_000, 1_000]);
   });
 
   test('what a lookup leaves: the time from its first throttled call to its end, only when throttled', () => {
