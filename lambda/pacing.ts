@@ -8,7 +8,7 @@ import { StormPlan, stormSeconds } from '../src/wire/storm';
  * storm may still run.
  */
 
-/** Where a cold invocation stands in its stack's storm. */
+/** Where an invocation stands in its stack's storm (a cold one paces its calls by it; a warm one bounds its remembered queue by it). */
 export interface StormClock {
   /** When the storm began: CloudFormation's request, or this invocation's start when that is unknown. */
   readonly startedAt: number;
