@@ -66,6 +66,35 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
+/** Calls due on a virtual clock, made soonest first against the service's rate limit. */
+class DueCalls<T> {
+  /** The virtual clock: the time of the last call made (ms after the request). */
+  public now = 0;
+  public calls = 0;
+  private readonly due: { at: number; caller: T }[] = [];
+  private readonly bucket: TokenBucket;
+
+  constructor(rate: ApiRate) {
+    this.bucket = new TokenBucket(rate, () => this.now);
+  }
+
+  public add(at: number, caller: T): void {
+    this.due.push({ at, caller });
+  }
+
+  /** Makes the soonest call: who made it and whether the rate limit let it through; none once nothing is due. */
+  public next(): { caller: T; passed: boolean } | undefined {
+    if (this.due.length === 0) {
+      return undefined;
+    }
+    const soonest = this.due.reduce((best, d, i) => (d.at < this.due[best].at ? i : best), 0);
+    const { at, caller } = this.due.splice(soonest, 1)[0];
+    this.now = at;
+    this.calls++;
+    return { caller, passed: this.bucket.take() };
+  }
+}
+
 /**
  * One storm: every invocation cold, its request signed at 0, its first call after the handler's
  * spread, each throttled call retried after the handler's backoff over the queue ahead.
@@ -73,26 +102,21 @@ export function seededRandom(seed: number): () => number {
 export function modelStorm(startUp: StartUp, lookups: number, seed: number, rate: ApiRate = DOCUMENTED_RATE): ModelledStorm {
   const random = seededRandom(seed);
   const plan: StormPlan = { lookups, rate };
-  let now = 0;
-  const bucket = new TokenBucket(rate, () => now);
+  const calls = new DueCalls<number>(rate);
   const starts = startTimes(startUp, lookups, random);
   const lookupsState = starts.map((start) => ({ storm: stormClock(0, start), retry: 0 }));
-  const due = starts.map((start, i) => ({ at: start + spreadMs(plan, random(), lookupsState[i].storm.lateMs), lookup: i }));
-  let calls = 0;
+  starts.forEach((start, i) => calls.add(start + spreadMs(plan, random(), lookupsState[i].storm.lateMs), i));
   let wall = 0;
-  while (due.length > 0) {
-    const next = due.reduce((soonest, d, i) => (d.at < due[soonest].at ? i : soonest), 0);
-    const { at, lookup } = due.splice(next, 1)[0];
-    now = at;
-    calls++;
-    if (bucket.take()) {
-      wall = Math.max(wall, at);
+  for (let call = calls.next(); call; call = calls.next()) {
+    const { now } = calls;
+    if (call.passed) {
+      wall = Math.max(wall, now);
       continue;
     }
-    const state = lookupsState[lookup];
+    const state = lookupsState[call.caller];
     state.retry++;
-    const queue = queueAheadMs(plan, state.storm, at, state.retry);
-    due.push({ at: at + retryBackoffMs(state.retry, random(), queue), lookup });
+    const queue = queueAheadMs(plan, state.storm, now, state.retry);
+    calls.add(now + retryBackoffMs(state.retry, random(), queue), call.caller);
   }
   return {
     startUp,
@@ -100,7 +124,7 @@ export function modelStorm(startUp: StartUp, lookups: number, seed: number, rate
     idealSeconds: stormSeconds(plan),
     wallSeconds: wall / 1000,
     soonestSeconds: soonestSeconds(starts, rate),
-    callsPerLookup: calls / lookups,
+    callsPerLookup: calls.calls / lookups,
   };
 }
 
@@ -113,32 +137,28 @@ export function modelStorm(startUp: StartUp, lookups: number, seed: number, rate
 export function modelPool(lookups: number, concurrency: number, seed: number, rate: ApiRate = DOCUMENTED_RATE): ModelledStorm {
   const random = seededRandom(seed);
   const plan: StormPlan = { lookups, rate };
-  let now = 0;
-  const bucket = new TokenBucket(rate, () => now);
   interface Running { environment: number; storm?: StormClock; remembered: number; retry: number; firstThrottledAt?: number }
+  const calls = new DueCalls<Running>(rate);
   const memories: (QueueMemory | undefined)[] = Array.from({ length: concurrency }, () => undefined);
-  const due: { at: number; lookup: Running }[] = [];
   let started = 0;
   const begin = (environment: number, cold: boolean) => {
     if (started >= lookups) {
       return;
     }
     started++;
+    const { now } = calls;
     const clock = stormClock(0, now);
     const remembered = cold ? 0 : rememberedQueueMs(plan, memories[environment], now, clock);
     const delay = cold ? spreadMs(plan, random(), clock.lateMs) : Math.floor(random() * remembered);
-    due.push({ at: now + delay, lookup: { environment, storm: cold ? clock : undefined, remembered, retry: 0 } });
+    calls.add(now + delay, { environment, storm: cold ? clock : undefined, remembered, retry: 0 });
   };
   for (let environment = 0; environment < Math.min(concurrency, lookups); environment++) {
     begin(environment, true);
   }
-  let calls = 0;
-  while (due.length > 0) {
-    const soonest = due.reduce((best, d, i) => (d.at < due[best].at ? i : best), 0);
-    const { at, lookup } = due.splice(soonest, 1)[0];
-    now = at;
-    calls++;
-    if (bucket.take()) {
+  for (let call = calls.next(); call; call = calls.next()) {
+    const { now } = calls;
+    const lookup = call.caller;
+    if (call.passed) {
       memories[lookup.environment] = queueMemory(lookup.firstThrottledAt, now);
       begin(lookup.environment, false);
       continue;
@@ -146,15 +166,15 @@ export function modelPool(lookups: number, concurrency: number, seed: number, ra
     lookup.retry++;
     lookup.firstThrottledAt ??= now;
     const queue = lookup.storm ? queueAheadMs(plan, lookup.storm, now, lookup.retry) : lookup.remembered;
-    due.push({ at: now + retryBackoffMs(lookup.retry, random(), queue), lookup });
+    calls.add(now + retryBackoffMs(lookup.retry, random(), queue), lookup);
   }
   return {
     startUp: StartUp.TOGETHER,
     lookups,
     idealSeconds: stormSeconds(plan),
-    wallSeconds: now / 1000,
+    wallSeconds: calls.now / 1000,
     soonestSeconds: stormSeconds(plan),
-    callsPerLookup: calls / lookups,
+    callsPerLookup: calls.calls / lookups,
   };
 }
 
