@@ -1,8 +1,7 @@
-/** An account's rate limit for an API: a bucket of `burst` tokens refilled at `requestsPerSecond`. */
-export interface RateLimit {
-  readonly requestsPerSecond: number;
-  readonly burst: number;
-}
+import { ApiRate } from '../../src/wire/storm';
+
+/** An account's rate limit for an API: the construct's `ApiRate`, a bucket of `burst` tokens refilled at `requestsPerSecond`. */
+export type RateLimit = ApiRate;
 
 /**
  * The token bucket by which the service throttles an account's calls: full at first, refilled
