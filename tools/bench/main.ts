@@ -207,6 +207,9 @@ export interface ColdResult {
 }
 
 async function coldRows(): Promise<ColdResult> {
+  const floorFile = await bundleFloor();
+  const handlers: Record<ColdKind, string> = { ...HANDLERS, [FLOOR]: floorFile };
+  const sizes = Object.fromEntries(COLD_KINDS.map((kind) => [kind, fs.statSync(handlers[kind]).size])) as Record<ColdKind, number>;
   const standIn = await CustomerProfilesStandIn.start();
   standIn.putStream('retail-profiles', 'orders', {
     createdAt: new Date('2026-01-15T10:00:00Z'),
@@ -229,7 +232,6 @@ async function coldRows(): Promise<ColdResult> {
     ...(process.env.BENCH_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS } : {}),
   };
   const script = path.join(__dirname, 'cold-start.js');
-  const handlers: Record<ColdKind, string> = { ...HANDLERS, [FLOOR]: await bundleFloor() };
   // The floor takes the construct's event.
   const eventOf = (kind: ColdKind, url: string) => createEvent(kind === FLOOR ? 'EventStreamLookup' : (kind as Kind), url);
   const results: Record<ColdKind, ColdMarks[]> = { EventStreamLookup: [], [FLOOR]: [], AwsCustomResource: [] };
@@ -262,6 +264,7 @@ async function coldRows(): Promise<ColdResult> {
   } finally {
     await receiver.stop();
     await standIn.stop();
+    fs.rmSync(path.dirname(floorFile), { recursive: true, force: true });
   }
   const sdkDir = path.join(ROOT, 'node_modules', '@aws-sdk', 'client-customer-profiles', 'dist-cjs');
   const rows = COLD_KINDS.map((kind) => {
@@ -276,12 +279,11 @@ async function coldRows(): Promise<ColdResult> {
       minMillis: Math.min(...totals),
       maxMillis: Math.max(...totals),
       breakdown: breakdownOf(results[kind]),
-      handlerBytes: fs.statSync(handlers[kind]).size,
-      assetBytes: kind === 'EventStreamLookup' ? fs.readdirSync(assetDir).reduce((sum, f) => sum + fs.statSync(path.join(assetDir, f)).size, 0) : fs.statSync(handlers[kind]).size,
+      handlerBytes: sizes[kind],
+      assetBytes: kind === 'EventStreamLookup' ? fs.readdirSync(assetDir).reduce((sum, f) => sum + fs.statSync(path.join(assetDir, f)).size, 0) : sizes[kind],
       sdkBytesLoadedFromRuntime: kind === 'AwsCustomResource' ? dirBytes(sdkDir) : 0,
     };
   });
-  fs.rmSync(path.dirname(handlers[FLOOR]), { recursive: true, force: true });
   const node = await new Promise<string>((resolve, reject) =>
     execFile(NODE, ['--version'], (error, stdout) => (error ? reject(error) : resolve(stdout.trim()))),
   );
