@@ -444,7 +444,7 @@ function coldMarkdown(cold: ColdResult): string {
         `${r.minMillis.toFixed(0)} / ${r.maxMillis.toFixed(0)} ms | ${kb(r.handlerBytes)} | ${kb(r.assetBytes)} | ${r.sdkBytesLoadedFromRuntime ? kb(r.sdkBytesLoadedFromRuntime) : 'none (bundled)'} |`;
     }),
     '',
-    `Cold path ratio: **${cold.pairRatio.toFixed(2)}x** AwsCustomResource's (median of ${ours.runs} alternating pairs of fresh \`node\` processes; ` +
+    `Cold path ratio: **${cold.pairRatio.toFixed(2)}x** AwsCustomResource's (median of the ratios of ${ours.runs} rounds of fresh \`node\` processes; ` +
       `ratio of the medians ${(ours.medianMillis / theirs.medianMillis).toFixed(2)}x; of the CPU times ${(ours.medianCpuMillis / theirs.medianCpuMillis).toFixed(2)}x). Node.js ${cold.node}; load average at the start: ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores.`,
     '',
     `Floor with the SDK kept (\`${FLOOR}\`: tools/bench/sdk-floor.ts, the handler's GetEventStream call and PUT with nothing else, bundled the same way): ` +
