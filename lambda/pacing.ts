@@ -31,8 +31,8 @@ export function requestSignedAt(responseUrl: string): number | undefined {
  * unless that is unknown or later than the invocation's start (clocks apart), then from the start.
  */
 export function stormClock(signedAt: number | undefined, startedAt: number): StormClock {
-  // Stryker disable next-line EqualityOperator: `>=` gives the same clock when the two are equal
-  return signedAt === undefined || signedAt > startedAt ? { startedAt, lateMs: 0 } : { startedAt: signedAt, lateMs: startedAt - signedAt };
+  const from = Math.min(signedAt ?? startedAt, startedAt);
+  return { startedAt: from, lateMs: startedAt - from };
 }
 
 /**

@@ -22,15 +22,14 @@ let opened: OpenedAhead | undefined;
 export function connectAhead(url: string, now: number = Date.now()): void {
   try {
     const target = new URL(url);
+    if (target.protocol !== 'https:' && target.protocol !== 'http:') {
+      return; // its PUT fails on its own
+    }
     if (opened !== undefined && opened.origin === target.origin && usable(opened, now)) {
       return;
     }
     discardConnection();
     const socket = connect(target);
-    // Stryker disable next-line ConditionalExpression,BlockStatement: without it `socket.on` throws, and the catch gives the same outcome
-    if (socket === undefined) {
-      return;
-    }
     // An error destroys the socket (the PUT then connects itself); unheard, it would crash the process.
     socket.on('error', () => undefined);
     opened = { origin: target.origin, socket, openedAt: now };
@@ -61,21 +60,12 @@ function usable(connection: OpenedAhead, now: number): boolean {
   return connection.socket.writable && now - connection.openedAt <= HANDLER_TIMING.responseConnectionMaxAgeMs;
 }
 
-/**
- * What https.request would open for the URL: TLS verified against the host name (SNI unless an IP
- * address), or plain TCP; nothing for another protocol, whose PUT fails on its own.
- */
-function connect(target: URL): net.Socket | undefined {
+/** What https.request would open for an http(s) URL: TLS verified against the host name (SNI unless an IP address), or plain TCP. */
+function connect(target: URL): net.Socket {
   // A URL's hostname keeps an IPv6 literal's brackets; no other host name holds one.
   const host = target.hostname.startsWith('[') ? target.hostname.slice(1, -1) : target.hostname;
   const port = Number(target.port) || defaultPort(target.protocol);
-  if (target.protocol === 'https:') {
-    return tls.connect({ host, port, ...(net.isIP(host) ? {} : { servername: host }) });
-  }
-  if (target.protocol === 'http:') {
-    return net.connect({ host, port });
-  }
-  return undefined;
+  return target.protocol === 'https:' ? tls.connect({ host, port, ...(net.isIP(host) ? {} : { servername: host }) }) : net.connect({ host, port });
 }
 
 /** The port a URL without one means, which is also the one a Host header leaves out. */
