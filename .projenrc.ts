@@ -122,6 +122,11 @@ const project = new awscdk.AwsCdkConstructLibrary({
       // jest's default is one worker fewer than the cores (1 on 2 cores); the suite mostly waits on
       // child processes (the CDK CLI, the rehearsal's Lambda processes, cfn-lint) and sockets.
       maxWorkers: 3,
+      // A worker ends its JavaScript within milliseconds of being told to (its 'exit' event,
+      // measured), but Node.js then takes over 500 ms to tear down a worker that has run dozens of
+      // test files: jest's 500 ms default killed one on every run, with a warning about leaks. A
+      // leaked handle still warns: that worker never reaches its 'exit' event.
+      workerGracefulExitTimeout: 5_000,
     },
   },
   gitignore: ['cdk.out/', '*.cdk.out/', '/.tmp/'],
