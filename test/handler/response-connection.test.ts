@@ -7,6 +7,7 @@ import { httpPut } from '../../lambda/respond';
 import { connectAhead, defaultPort, discardConnection, takeConnection } from '../../lambda/response-connection';
 import { HANDLER_TIMING } from '../../lambda/timing';
 import { selfSignedCertificate } from '../../tools/stand-ins/tls';
+import { startSilentServer } from '../fixtures/silent-server';
 
 /**
  * The response's connection opened ahead (lambda/response-connection.ts), against real local
@@ -177,16 +178,12 @@ test('discardConnection closes a connection no PUT took', async () => {
 });
 
 test('a PUT on a connection opened ahead still times out when no answer comes', async () => {
-  const accepted: net.Socket[] = [];
-  const silent = net.createServer((socket) => void accepted.push(socket)); // accepts, never answers
-  await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
-  const port = (silent.address() as net.AddressInfo).port;
+  const silent = await startSilentServer();
   try {
-    const socket = net.connect(port, '127.0.0.1');
-    await expect(httpPut(`http://127.0.0.1:${port}/r`, '{}', 300, socket)).rejects.toThrow('no answer within 300 ms');
+    const socket = net.connect(silent.port, '127.0.0.1');
+    await expect(httpPut(`http://127.0.0.1:${silent.port}/r`, '{}', 300, socket)).rejects.toThrow('no answer within 300 ms');
   } finally {
-    accepted.forEach((socket) => socket.destroy());
-    await new Promise<void>((resolve) => silent.close(() => resolve()));
+    await silent.close();
   }
 });
 

@@ -2,6 +2,7 @@ import * as net from 'net';
 import { httpPut, putResponse, ResponseTransport } from '../../lambda/respond';
 import { HANDLER_TIMING } from '../../lambda/timing';
 import { ResponseReceiver } from '../../tools/stand-ins/response-receiver';
+import { startSilentServer } from '../fixtures/silent-server';
 
 /**
  * The response PUT's policy, on a virtual clock: which statuses count as sent, which are retried,
@@ -87,19 +88,13 @@ describe('retries', () => {
   });
 
   test('an answer that never comes times out the attempt, with a message that says so', async () => {
-    // Accepts, never answers. Its sockets never read, so they never see the client go: closing the
-    // server leaves them open, and they would keep jest's worker from exiting. Destroyed here.
-    const accepted: net.Socket[] = [];
-    const server = net.createServer((socket) => void accepted.push(socket));
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const port = (server.address() as net.AddressInfo).port;
+    const silent = await startSilentServer();
     const calls: unknown[][] = [];
     try {
       // A deadline 0.8 s away: one attempt of 1 s (the minimum), then no time for a retry.
-      await expect(putResponse(`http://127.0.0.1:${port}/r?X-Amz-Signature=s`, '{}', Date.now() + 800, (...args) => void calls.push(args), WALL_CLOCK)).resolves.toBe(false);
+      await expect(putResponse(`http://127.0.0.1:${silent.port}/r?X-Amz-Signature=s`, '{}', Date.now() + 800, (...args) => void calls.push(args), WALL_CLOCK)).resolves.toBe(false);
     } finally {
-      accepted.forEach((socket) => socket.destroy());
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await silent.close();
     }
     expect(calls).toEqual([['response not sent', { attempt: 1, error: 'no answer within 1000 ms' }]]);
   });
